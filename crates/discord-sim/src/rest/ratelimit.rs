@@ -19,7 +19,7 @@ use crate::control::faults::RestFault;
 /// Path parameters that Discord treats as major: each value gets its own bucket.
 const MAJOR_PARAMETERS: [&str; 3] = ["{channel_id}", "{guild_id}", "{webhook_id}"];
 /// Interaction callbacks are exempt from the global limit (Discord's rate-limit docs).
-const GLOBAL_EXEMPT_PREFIX: &str = "/api/v10/interactions/";
+const GLOBAL_EXEMPT_SEGMENT: &str = "/interactions/";
 
 /// A route template plus the value of its major parameter.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -37,9 +37,11 @@ impl RouteKey {
             .get::<MatchedPath>()
             .map_or(path, MatchedPath::as_str)
             .to_owned();
+        // Compare from the end: the template and the path may differ in whether they carry
+        // the `/api/v10` nesting prefix.
         let major = template
-            .split('/')
-            .zip(path.split('/'))
+            .rsplit('/')
+            .zip(path.rsplit('/'))
             .filter(|(t, _)| MAJOR_PARAMETERS.contains(t))
             .map(|(_, value)| value)
             .collect::<Vec<_>>()
@@ -120,7 +122,7 @@ impl RateLimiter {
             bucket: route.bucket_id(),
             scope_always: limits.scope_header_always,
         };
-        if !route.template.starts_with(GLOBAL_EXEMPT_PREFIX) {
+        if !route.template.contains(GLOBAL_EXEMPT_SEGMENT) {
             if now.duration_since(windows.global_started) >= Duration::from_secs(1) {
                 windows.global_started = now;
                 windows.global_count = 0;

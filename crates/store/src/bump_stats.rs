@@ -1,0 +1,1 @@
+//! bump stats (to be filled).

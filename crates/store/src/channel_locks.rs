@@ -1,0 +1,1 @@
+//! channel locks (to be filled).

@@ -1,0 +1,1 @@
+//! command usage (to be filled).

@@ -1,0 +1,1 @@
+//! members (to be filled).

@@ -1,0 +1,1 @@
+//! notes (to be filled).

@@ -1,0 +1,1 @@
+//! persistent roles (to be filled).

@@ -1,0 +1,1 @@
+//! temporary roles (to be filled).
