@@ -44,6 +44,32 @@ impl Drop for ChurnTask {
     }
 }
 
+/// Cached pick lists, rebuilt when the number of members changes: rebuilding one for a
+/// million members costs more than thousands of presence changes.
+#[derive(Debug, Default)]
+pub(crate) struct TargetCache {
+    key: Option<(Option<u64>, usize)>,
+    targets: Arc<Vec<(u64, u64)>>,
+}
+
+fn cached_targets(shared: &Shared, guild_id: Option<u64>) -> Arc<Vec<(u64, u64)>> {
+    let members: usize = shared
+        .world()
+        .guilds
+        .values()
+        .map(|g| g.members.len())
+        .sum();
+    let mut cache = shared
+        .churn_targets
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if cache.key != Some((guild_id, members)) {
+        cache.targets = Arc::new(targets(shared, guild_id));
+        cache.key = Some((guild_id, members));
+    }
+    cache.targets.clone()
+}
+
 /// Every (guild, member) pair the generator may pick, the bot excluded.
 fn targets(shared: &Shared, guild_id: Option<u64>) -> Vec<(u64, u64)> {
     let world = shared.world();
@@ -116,7 +142,7 @@ impl Simulator {
 
     /// Applies `count` random presence changes now, as fast as possible (for benchmarks).
     pub fn churn_burst(&self, count: usize, seed: u64) -> usize {
-        let targets = targets(&self.shared, None);
+        let targets = cached_targets(&self.shared, None);
         let mut rng = SmallRng::seed_from_u64(seed);
         let mut applied = 0;
         while applied < count {

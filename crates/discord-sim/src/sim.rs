@@ -67,6 +67,7 @@ pub(crate) struct Shared {
     pub token: Secret,
     urls: OnceLock<SimUrls>,
     pub churn: Mutex<Option<crate::churn::ChurnTask>>,
+    pub churn_targets: Mutex<crate::churn::TargetCache>,
     shutdown: Notify,
 }
 
@@ -127,6 +128,7 @@ impl Simulator {
             token,
             urls: OnceLock::new(),
             churn: Mutex::new(None),
+            churn_targets: Mutex::new(crate::churn::TargetCache::default()),
             shutdown: Notify::new(),
             config,
         };

@@ -6,7 +6,7 @@
 use std::ops::Bound;
 use std::time::Instant;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::intents::{self, close};
@@ -194,6 +194,21 @@ impl Connection {
     }
 }
 
+/// The GUILD_MEMBERS_CHUNK body, serialized straight from the borrowed records.
+#[derive(Serialize)]
+struct ChunkJson<'a> {
+    #[serde(serialize_with = "snowflake::serialize")]
+    guild_id: u64,
+    members: Vec<MemberJson<'a>>,
+    chunk_index: usize,
+    chunk_count: usize,
+    not_found: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    presences: Option<Vec<PresenceJson<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nonce: Option<&'a str>,
+}
+
 struct ChunkReply {
     guild_id: u64,
     nonce: Option<String>,
@@ -223,20 +238,16 @@ impl ChunkReply {
                 }
             }
         }
-        let mut body = json!({
-            "guild_id": self.guild_id.to_string(),
-            "members": members,
-            "chunk_index": chunk_index,
-            "chunk_count": chunk_count,
-            "not_found": not_found.iter().map(u64::to_string).collect::<Vec<_>>(),
-        });
-        if self.with_presences {
-            body["presences"] = json!(presences);
-        }
-        if let Some(nonce) = &self.nonce {
-            body["nonce"] = json!(nonce);
-        }
-        body.to_string()
+        let body = ChunkJson {
+            guild_id: self.guild_id,
+            members,
+            chunk_index,
+            chunk_count,
+            not_found: not_found.iter().map(u64::to_string).collect(),
+            presences: self.with_presences.then_some(presences),
+            nonce: self.nonce.as_deref(),
+        };
+        serde_json::to_string(&body).unwrap_or_default()
     }
 }
 
