@@ -65,6 +65,7 @@ impl Store {
         }
         let now = now_ms();
         let row: std::result::Result<CaseRow, sqlx::Error> = on_write!(self, |pool| {
+            async {
             let mut tx = pool.begin().await?;
             let number: i64 = sqlx::query_scalar(concat!(
                 "INSERT INTO case_counters (guild_id, last_number) VALUES ($1, 1) ",
@@ -91,6 +92,8 @@ impl Store {
             .await?;
             tx.commit().await?;
             Ok(row)
+        }
+        .await
         });
         match row {
             Ok(row) => Ok(row.into()),

@@ -5,6 +5,9 @@
 //!   dispatch macros, numbered query arguments, cursor pages, time conversion).
 //! - One module per resource (`guilds`, `users`, `cases`...), each adding its methods to
 //!   [`Store`] and owning its row type and SQL.
+//! - [`scheduled`]: durable work with a due time (temporary role expiry, channel unlock),
+//!   written by resource modules in the same transaction as the change that calls for it and
+//!   claimed by the scheduler under a lease.
 //!
 //! Both backends run the same SQL text: it is written in the common subset of SQLite and
 //! PostgreSQL (numbered `$n` parameters, `ON CONFLICT` upserts, `RETURNING`), times are stored
@@ -26,6 +29,7 @@ pub mod guilds;
 pub mod members;
 pub mod notes;
 pub mod persistent_roles;
+pub mod scheduled;
 pub mod settings;
 pub mod temporary_roles;
 pub mod users;
