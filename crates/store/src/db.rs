@@ -103,7 +103,6 @@ macro_rules! bind_args {
                 $crate::db::Arg::Int(v) => query.bind(*v),
                 $crate::db::Arg::Text(v) => query.bind(v.clone()),
                 $crate::db::Arg::Bool(v) => query.bind(*v),
-                $crate::db::Arg::OptInt(v) => query.bind(*v),
                 $crate::db::Arg::OptText(v) => query.bind(v.clone()),
             };
         }
@@ -232,7 +231,6 @@ pub(crate) enum Arg {
     Int(i64),
     Text(String),
     Bool(bool),
-    OptInt(Option<i64>),
     OptText(Option<String>),
 }
 

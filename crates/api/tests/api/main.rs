@@ -5,6 +5,7 @@
 mod auth;
 mod cases;
 mod guilds;
+mod members;
 mod meta;
 mod seed_flow;
 mod users;
@@ -55,6 +56,8 @@ pub async fn raw(
     token: Option<&str>,
     body: Option<&str>,
 ) -> (u16, serde_json::Value) {
+    // reqwest's rustls backend needs a process-wide crypto provider.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let mut request = reqwest::Client::new().request(method, url);
     if let Some(token) = token {
         request = request.bearer_auth(token);
