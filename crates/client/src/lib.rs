@@ -2,11 +2,18 @@
 
 mod api_keys;
 mod batch;
+mod bump_stats;
 mod cases;
+mod channel_locks;
 mod client;
+mod command_usage;
 mod error;
 mod guilds;
+mod members;
+mod notes;
 mod pages;
+mod persistent_roles;
+mod temporary_roles;
 mod token;
 mod users;
 mod warnings;
