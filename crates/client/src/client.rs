@@ -2,21 +2,22 @@
 //!
 //! Every call goes through [`Client::request`]: take a token, take an in-flight permit, send
 //! one attempt, and decide from the outcome whether to return, refresh the token once, or wait
-//! and try again. The retry rules live in [`Client::retry_delay`] so they can be read in one
-//! place.
+//! and try again. The retry rules live in `retry.rs`, what an attempt came back with in
+//! `answer.rs`, and the token cache in `token.rs`.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use guildhall_wire::auth::{TokenRequest, TokenResponse};
-use rand::Rng;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, RETRY_AFTER};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio::sync::Semaphore;
 
+use crate::answer::{Answer, Failure, decode, transport_failure};
+use crate::retry::RetryPolicy;
 use crate::token::TokenCache;
 use crate::{Error, ErrorKind, Result};
 
@@ -39,10 +40,7 @@ pub struct ClientBuilder {
     max_in_flight: usize,
     timeout: Duration,
     connect_timeout: Duration,
-    max_retries: u32,
-    base_delay: Duration,
-    max_delay: Duration,
-    max_retry_after: Duration,
+    retry: RetryPolicy,
     refresh_margin: Duration,
 }
 
@@ -54,10 +52,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("max_in_flight", &self.max_in_flight)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
-            .field("max_retries", &self.max_retries)
-            .field("base_delay", &self.base_delay)
-            .field("max_delay", &self.max_delay)
-            .field("max_retry_after", &self.max_retry_after)
+            .field("retry", &self.retry)
             .field("refresh_margin", &self.refresh_margin)
             .finish()
     }
@@ -80,10 +75,10 @@ impl ClientBuilder {
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: Duration::from_secs(5),
-            max_retries: DEFAULT_MAX_RETRIES,
-            base_delay: Duration::from_millis(200),
-            max_delay: Duration::from_secs(10),
-            max_retry_after: Duration::from_secs(60),
+            retry: RetryPolicy {
+                max_retries: DEFAULT_MAX_RETRIES,
+                ..RetryPolicy::default()
+            },
             refresh_margin: Duration::from_secs(60),
         }
     }
@@ -110,7 +105,7 @@ impl ClientBuilder {
     /// The retry budget: how many times a call is retried after its first attempt (default
     /// 4, so at most 5 attempts). `0` turns retries off.
     pub fn max_retries(mut self, n: u32) -> Self {
-        self.max_retries = n;
+        self.retry.max_retries = n;
         self
     }
 
@@ -118,15 +113,15 @@ impl ClientBuilder {
     /// 10 s). Each delay is drawn between half and all of that value (jitter), so clients that
     /// failed together do not retry together.
     pub fn backoff(mut self, base: Duration, max: Duration) -> Self {
-        self.base_delay = base;
-        self.max_delay = max.max(base);
+        self.retry.base_delay = base;
+        self.retry.max_delay = max.max(base);
         self
     }
 
     /// The longest `Retry-After` the client waits for (default 60 s). A server asking for
     /// longer ends the call at once with [`ErrorKind::RateLimited`], rather than parking it.
     pub fn max_retry_after(mut self, limit: Duration) -> Self {
-        self.max_retry_after = limit;
+        self.retry.max_retry_after = limit;
         self
     }
 
@@ -200,31 +195,6 @@ impl std::fmt::Debug for Inner {
     }
 }
 
-/// One answer from the server, read whole.
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Bytes,
-}
-
-/// Why an attempt did not succeed.
-enum Failure {
-    /// The server answered with an error status.
-    Answer(Answer),
-    /// No answer. `unsent` is true when the connection could not even be opened, so the
-    /// server cannot have acted on the request.
-    Transport { error: Error, unsent: bool },
-}
-
-impl Failure {
-    fn into_error(self) -> Error {
-        match self {
-            Failure::Answer(answer) => error_from(&answer),
-            Failure::Transport { error, .. } => error,
-        }
-    }
-}
-
 impl Client {
     /// A client with default settings.
     pub fn new(base_url: impl Into<String>, api_key: impl Into<String>) -> Result<Self> {
@@ -291,7 +261,12 @@ impl Client {
                 Ok(answer) => Failure::Answer(answer),
                 Err(failure) => failure,
             };
-            match self.retry_delay(&failure, idempotency, retries) {
+            match self
+                .inner
+                .settings
+                .retry
+                .delay(&failure, idempotency, retries)
+            {
                 Some(delay) => {
                     retries += 1;
                     tracing::debug!(%url, retries, ?delay, "retrying guildhall API call");
@@ -337,43 +312,6 @@ impl Client {
     pub(crate) async fn delete<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
         self.request::<(), (), T>(Method::DELETE, path, None, None, Idempotency::Safe)
             .await
-    }
-
-    /// Whether and how long to wait before retrying after `failure`, given `retries` so far.
-    ///
-    /// - 429: retried for any request, since the server refused it without acting on it;
-    ///   `Retry-After` sets the delay, and one longer than `max_retry_after` ends the call.
-    /// - 5xx, timeouts and broken connections: retried for safe requests only.
-    /// - A connection that could not be opened: retried for any request (nothing was sent).
-    /// - Any other status: never retried.
-    fn retry_delay(
-        &self,
-        failure: &Failure,
-        idempotency: Idempotency,
-        retries: u32,
-    ) -> Option<Duration> {
-        let settings = &self.inner.settings;
-        if retries >= settings.max_retries {
-            return None;
-        }
-        let safe = idempotency == Idempotency::Safe;
-        match failure {
-            Failure::Answer(answer) if answer.status == StatusCode::TOO_MANY_REQUESTS => {
-                match retry_after(&answer.headers) {
-                    Some(wait) if wait > settings.max_retry_after => None,
-                    Some(wait) => Some(wait),
-                    None => Some(self.backoff(retries)),
-                }
-            }
-            Failure::Answer(answer) if answer.status.is_server_error() && safe => Some(
-                retry_after(&answer.headers)
-                    .filter(|w| *w <= settings.max_retry_after)
-                    .unwrap_or_else(|| self.backoff(retries)),
-            ),
-            Failure::Answer(_) => None,
-            Failure::Transport { unsent, .. } if safe || *unsent => Some(self.backoff(retries)),
-            Failure::Transport { .. } => None,
-        }
     }
 
     /// One attempt, holding an in-flight permit for its duration.
@@ -447,7 +385,12 @@ impl Client {
                 Ok(answer) => Failure::Answer(answer),
                 Err(failure) => failure,
             };
-            match self.retry_delay(&failure, Idempotency::Safe, retries) {
+            match self
+                .inner
+                .settings
+                .retry
+                .delay(&failure, Idempotency::Safe, retries)
+            {
                 Some(delay) => {
                     retries += 1;
                     tracing::debug!(retries, ?delay, "retrying the token exchange");
@@ -457,102 +400,4 @@ impl Client {
             }
         }
     }
-
-    /// Exponential backoff with jitter: between half and all of `base * 2^retries`, capped.
-    fn backoff(&self, retries: u32) -> Duration {
-        let settings = &self.inner.settings;
-        let full = settings
-            .base_delay
-            .saturating_mul(1u32 << retries.min(16))
-            .min(settings.max_delay);
-        let half = full / 2;
-        half + full
-            .saturating_sub(half)
-            .mul_f64(rand::rng().random::<f64>())
-    }
-}
-
-/// `Retry-After` as seconds (fractions allowed) or an HTTP date.
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(seconds) = value.parse::<f64>() {
-        return (seconds.is_finite() && seconds >= 0.0)
-            .then(|| Duration::from_secs_f64(seconds.min(1e9)));
-    }
-    let when = httpdate::parse_http_date(value).ok()?;
-    Some(
-        when.duration_since(std::time::SystemTime::now())
-            .unwrap_or_default(),
-    )
-}
-
-fn decode<T: DeserializeOwned>(answer: &Answer) -> Result<T> {
-    // A 204 or an empty 200 decodes as JSON `null`, so callers may ask for `()`.
-    let body: &[u8] = if answer.body.is_empty() {
-        b"null"
-    } else {
-        &answer.body
-    };
-    serde_json::from_slice(body).map_err(|e| {
-        Error::new(
-            ErrorKind::Decode,
-            format!("the server's answer was not the JSON expected: {e}"),
-        )
-        .with_status(answer.status.as_u16())
-        .with_source(e)
-    })
-}
-
-/// The error for an error answer: the server's `{"error": "..."}` sentence when it sent one,
-/// else the start of the body, else the status's reason phrase.
-fn error_from(answer: &Answer) -> Error {
-    let message = serde_json::from_slice::<guildhall_wire::ErrorBody>(&answer.body)
-        .map(|b| b.error)
-        .unwrap_or_else(|_| {
-            let text = String::from_utf8_lossy(&answer.body);
-            if text.trim().is_empty() {
-                answer
-                    .status
-                    .canonical_reason()
-                    .unwrap_or("request failed")
-                    .to_owned()
-            } else {
-                text.trim().chars().take(300).collect()
-            }
-        });
-    Error::from_status(answer.status.as_u16(), message)
-}
-
-fn transport_failure(err: reqwest::Error, timeout: Duration) -> Failure {
-    let unsent = err.is_connect();
-    let error = if err.is_timeout() {
-        Error::new(
-            ErrorKind::Timeout,
-            format!("the API did not answer within {timeout:?}"),
-        )
-        .with_source(err)
-    } else if unsent {
-        Error::new(
-            ErrorKind::Transport,
-            format!("could not connect to the API: {}", root_cause(&err)),
-        )
-        .with_source(err)
-    } else {
-        Error::new(
-            ErrorKind::Transport,
-            format!("the connection failed: {}", root_cause(&err)),
-        )
-        .with_source(err)
-    };
-    Failure::Transport { error, unsent }
-}
-
-/// The innermost cause's text (e.g. "Connection refused (os error 111)"), which says more
-/// than reqwest's outer "error sending request".
-fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut cause = err;
-    while let Some(next) = cause.source() {
-        cause = next;
-    }
-    cause.to_string()
 }

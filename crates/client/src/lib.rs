@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod answer;
 mod api_keys;
 mod batch;
 mod bump_stats;
@@ -12,6 +13,7 @@ mod guilds;
 mod members;
 mod notes;
 mod pages;
+mod retry;
 mod persistent_roles;
 mod temporary_roles;
 mod token;
