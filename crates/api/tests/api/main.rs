@@ -3,11 +3,17 @@
 //! Every story runs on SQLite and on PostgreSQL.
 
 mod auth;
+mod bump_stats;
 mod cases;
+mod channel_locks;
+mod command_usage;
 mod guilds;
 mod members;
 mod meta;
+mod notes;
+mod persistent_roles;
 mod seed_flow;
+mod temporary_roles;
 mod users;
 mod warnings;
 
