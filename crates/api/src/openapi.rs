@@ -19,7 +19,7 @@ use utoipa::{Modify, OpenApi};
         (name = "guilds"), (name = "users"), (name = "members"), (name = "notes"),
         (name = "warnings"), (name = "moderation-cases"), (name = "persistent-roles"),
         (name = "temporary-roles"), (name = "channel-locks"), (name = "bump-stats"),
-        (name = "command-usage")
+        (name = "command-usage"), (name = "presences"), (name = "staff", description = "The bot's status and the staff roster")
     )
 )]
 pub(crate) struct ApiDoc;

@@ -19,6 +19,7 @@
 //! failing with `SQLITE_BUSY`; reads use a separate pool and WAL mode lets them run alongside.
 
 pub mod api_keys;
+pub mod bot_status;
 pub mod bump_stats;
 pub mod cases;
 pub mod channel_locks;
@@ -26,9 +27,11 @@ pub mod command_usage;
 pub mod db;
 mod error;
 pub mod guilds;
+pub mod member_sync;
 pub mod members;
 pub mod notes;
 pub mod persistent_roles;
+pub mod presences;
 pub mod scheduled;
 pub mod settings;
 pub mod temporary_roles;

@@ -13,6 +13,7 @@
 //! - Lists wrap their items under the resource name and add `next_cursor` beside them.
 
 pub mod auth;
+pub mod bot;
 pub mod bump_stats;
 pub mod cases;
 pub mod channel_locks;
@@ -23,7 +24,9 @@ pub mod members;
 pub mod notes;
 pub mod page;
 pub mod persistent_roles;
+pub mod presences;
 pub mod snowflake;
+pub mod sync;
 pub mod temporary_roles;
 pub mod users;
 pub mod warnings;

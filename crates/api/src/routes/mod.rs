@@ -1,6 +1,7 @@
 //! Every route, one module per resource; this module only assembles them.
 
 mod api_keys;
+mod bot_status;
 mod bump_stats;
 mod cases;
 mod channel_locks;
@@ -9,6 +10,8 @@ mod guilds;
 mod members;
 mod notes;
 mod persistent_roles;
+mod presences;
+mod sync;
 mod temporary_roles;
 mod tokens;
 mod users;
@@ -45,6 +48,9 @@ pub(crate) fn router(state: AppState, body_limit: usize) -> Router {
         .merge(channel_locks::router())
         .merge(bump_stats::router())
         .merge(command_usage::router())
+        .merge(sync::router())
+        .merge(presences::router())
+        .merge(bot_status::router())
         .split_for_parts();
     let doc = Arc::new(doc);
     Router::new()

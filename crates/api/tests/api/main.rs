@@ -13,6 +13,7 @@ mod meta;
 mod notes;
 mod persistent_roles;
 mod seed_flow;
+mod sync;
 mod temporary_roles;
 mod users;
 mod warnings;
