@@ -58,25 +58,20 @@ struct Remote {
 }
 
 pub async fn run(command: RemoteCommand) -> CommandResult {
-    let (remote_args, result) = match command {
-        RemoteCommand::Guilds { remote, command } => {
-            let ctx = connect(&remote)?;
-            (remote, guilds::run(&ctx, command).await)
-        }
-        RemoteCommand::Users { remote, command } => {
-            let ctx = connect(&remote)?;
-            (remote, users::run(&ctx, command).await)
-        }
-        RemoteCommand::Warnings { remote, command } => {
-            let ctx = connect(&remote)?;
-            (remote, warnings::run(&ctx, command).await)
-        }
-        RemoteCommand::Cases { remote, command } => {
-            let ctx = connect(&remote)?;
-            (remote, cases::run(&ctx, command).await)
-        }
+    let args = match &command {
+        RemoteCommand::Guilds { remote, .. }
+        | RemoteCommand::Users { remote, .. }
+        | RemoteCommand::Warnings { remote, .. }
+        | RemoteCommand::Cases { remote, .. } => remote,
     };
-    result.map_err(|e| explain(e, &remote_args).into())
+    let remote = connect(args)?;
+    let result = match command {
+        RemoteCommand::Guilds { command, .. } => guilds::run(&remote, command).await,
+        RemoteCommand::Users { command, .. } => users::run(&remote, command).await,
+        RemoteCommand::Warnings { command, .. } => warnings::run(&remote, command).await,
+        RemoteCommand::Cases { command, .. } => cases::run(&remote, command).await,
+    };
+    result.map_err(|e| explain(e, remote.client.base_url()).into())
 }
 
 /// Why a remote command failed: a client error, or input the command could not use.
@@ -100,13 +95,10 @@ fn connect(args: &RemoteArgs) -> Result<Remote, Box<dyn std::error::Error + Send
 }
 
 /// One sentence naming what to check, for the failures an operator can fix.
-fn explain(error: RemoteError, args: &RemoteArgs) -> String {
+fn explain(error: RemoteError, url: &str) -> String {
     let RemoteError::Api(error) = error else {
         return error.to_string();
     };
-    let url = RemoteSettings::load(&Env, &args.flags)
-        .map(|s| s.api_url)
-        .unwrap_or_default();
     match error.kind() {
         ErrorKind::Unauthorized => {
             format!("the API at {url} refused the API key (check GUILDHALL_API_KEY): {error}")
