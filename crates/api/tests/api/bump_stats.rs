@@ -193,8 +193,22 @@ async fn filters_pages_and_refusals(backend: Backend) {
     assert_eq!(json["bump_count"], 2);
 }
 
+async fn documented_in_openapi(backend: Backend) {
+    let api = spawn_api(backend).await;
+    crate::assert_documented(
+        &api.url,
+        &[
+            ("get", "/api/bump-stats"),
+            ("post", "/api/bump-stats"),
+            ("get", "/api/bump-stats/{id}"),
+        ],
+    )
+    .await;
+}
+
 both_backends!(
     bumps_count_up_and_keep_the_latest_time,
     thirty_concurrent_bumps_count_thirty,
-    filters_pages_and_refusals
+    filters_pages_and_refusals,
+    documented_in_openapi,
 );

@@ -465,9 +465,24 @@ async fn refusals(backend: Backend) {
     assert_eq!(got, 405, "locks are lifted, not deleted");
 }
 
+async fn documented_in_openapi(backend: Backend) {
+    let api = spawn_api(backend).await;
+    crate::assert_documented(
+        &api.url,
+        &[
+            ("get", "/api/channel-locks"),
+            ("post", "/api/channel-locks"),
+            ("get", "/api/channel-locks/{id}"),
+            ("put", "/api/channel-locks/{id}"),
+        ],
+    )
+    .await;
+}
+
 both_backends!(
     lock_schedule_move_and_unlock,
     one_lock_in_force_per_channel,
     filters_and_pages,
-    refusals
+    refusals,
+    documented_in_openapi,
 );

@@ -228,8 +228,22 @@ async fn filters_pages_and_refusals(backend: Backend) {
     assert_eq!(got, 401);
 }
 
+async fn documented_in_openapi(backend: Backend) {
+    let api = spawn_api(backend).await;
+    crate::assert_documented(
+        &api.url,
+        &[
+            ("get", "/api/command-usage"),
+            ("post", "/api/command-usage"),
+            ("get", "/api/command-usage/{id}"),
+        ],
+    )
+    .await;
+}
+
 both_backends!(
     uses_count_up_per_command,
     thirty_concurrent_uses_count_thirty,
-    filters_pages_and_refusals
+    filters_pages_and_refusals,
+    documented_in_openapi,
 );

@@ -97,3 +97,22 @@ pub async fn token(base: &str, key: &str) -> String {
     assert_eq!(status, 200, "token exchange failed: {body}");
     body["token"].as_str().unwrap().to_owned()
 }
+
+/// Checks that each `(method, path)` is an operation of the server's OpenAPI document.
+pub async fn assert_documented(base: &str, operations: &[(&str, &str)]) {
+    let (status, doc) = raw(
+        reqwest::Method::GET,
+        &format!("{base}/api/openapi.json"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{doc}");
+    for (method, path) in operations {
+        assert!(
+            doc["paths"][path][method].is_object(),
+            "{} {path} is missing from the OpenAPI document",
+            method.to_uppercase()
+        );
+    }
+}

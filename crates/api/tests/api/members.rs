@@ -392,9 +392,25 @@ async fn bad_references_and_bodies(backend: Backend) {
     assert_eq!(got, 401);
 }
 
+async fn documented_in_openapi(backend: Backend) {
+    let api = spawn_api(backend).await;
+    crate::assert_documented(
+        &api.url,
+        &[
+            ("get", "/api/members"),
+            ("post", "/api/members"),
+            ("get", "/api/members/{id}"),
+            ("put", "/api/members/{id}"),
+            ("delete", "/api/members/{id}"),
+        ],
+    )
+    .await;
+}
+
 both_backends!(
     upsert_read_update_delete,
     upsert_answers_201_then_200,
     filters_and_pages,
-    bad_references_and_bodies
+    bad_references_and_bodies,
+    documented_in_openapi,
 );

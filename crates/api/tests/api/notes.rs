@@ -258,8 +258,24 @@ async fn bad_references_and_content(backend: Backend) {
     assert_eq!(got, 401);
 }
 
+async fn documented_in_openapi(backend: Backend) {
+    let api = spawn_api(backend).await;
+    crate::assert_documented(
+        &api.url,
+        &[
+            ("get", "/api/notes"),
+            ("post", "/api/notes"),
+            ("get", "/api/notes/{id}"),
+            ("put", "/api/notes/{id}"),
+            ("delete", "/api/notes/{id}"),
+        ],
+    )
+    .await;
+}
+
 both_backends!(
     create_read_edit_delete,
     filters_and_pages,
-    bad_references_and_content
+    bad_references_and_content,
+    documented_in_openapi,
 );

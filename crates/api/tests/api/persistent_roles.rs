@@ -222,8 +222,23 @@ async fn bad_references_and_bodies(backend: Backend) {
     assert_eq!(got, 404);
 }
 
+async fn documented_in_openapi(backend: Backend) {
+    let api = spawn_api(backend).await;
+    crate::assert_documented(
+        &api.url,
+        &[
+            ("get", "/api/persistent-roles"),
+            ("post", "/api/persistent-roles"),
+            ("get", "/api/persistent-roles/{id}"),
+            ("delete", "/api/persistent-roles/{id}"),
+        ],
+    )
+    .await;
+}
+
 both_backends!(
     create_read_delete_and_duplicates,
     filters_and_pages,
-    bad_references_and_bodies
+    bad_references_and_bodies,
+    documented_in_openapi,
 );

@@ -498,10 +498,26 @@ async fn refusals(backend: Backend) {
     assert_eq!(got, 404);
 }
 
+async fn documented_in_openapi(backend: Backend) {
+    let api = spawn_api(backend).await;
+    crate::assert_documented(
+        &api.url,
+        &[
+            ("get", "/api/temporary-roles"),
+            ("post", "/api/temporary-roles"),
+            ("get", "/api/temporary-roles/{id}"),
+            ("put", "/api/temporary-roles/{id}"),
+            ("delete", "/api/temporary-roles/{id}"),
+        ],
+    )
+    .await;
+}
+
 both_backends!(
     a_grant_schedules_its_removal,
     moving_the_expiry_moves_the_removal,
     taking_back_cancels_the_removal,
     filters_and_pages,
-    refusals
+    refusals,
+    documented_in_openapi,
 );
