@@ -114,3 +114,67 @@ impl TokenCache {
         token
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicU32;
+
+    use super::*;
+    use crate::ErrorKind;
+
+    /// An exchange that takes a second and counts itself; `fail` makes it refuse the key.
+    async fn exchange(count: &AtomicU32, fail: bool) -> Result<TokenResponse> {
+        let n = count.fetch_add(1, Ordering::SeqCst) + 1;
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        if fail {
+            return Err(Error::from_status(401, "the API key is not valid".into()));
+        }
+        Ok(TokenResponse {
+            token: format!("t{n}"),
+            expires_in: 3600,
+            scopes: Vec::new(),
+        })
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn tokens_are_replaced_a_margin_before_they_expire() {
+        let cache = TokenCache::new(Duration::from_secs(60));
+        let count = AtomicU32::new(0);
+        assert_eq!(cache.get(exchange(&count, false)).await.unwrap(), "t1");
+        tokio::time::advance(Duration::from_secs(3539)).await;
+        assert_eq!(cache.get(exchange(&count, false)).await.unwrap(), "t1");
+        tokio::time::advance(Duration::from_secs(2)).await; // 60 s before expiry
+        assert_eq!(cache.get(exchange(&count, false)).await.unwrap(), "t2");
+        assert_eq!(count.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn concurrent_callers_share_one_exchange_and_its_failure() {
+        let cache = TokenCache::new(Duration::from_secs(60));
+        let count = AtomicU32::new(0);
+        let calls = (0..100).map(|_| cache.get(exchange(&count, true)));
+        for result in futures::future::join_all(calls).await {
+            assert_eq!(result.unwrap_err().kind(), ErrorKind::Unauthorized);
+        }
+        assert_eq!(count.load(Ordering::SeqCst), 1, "the failure was shared");
+
+        // A later call tries again, and its success is shared too.
+        let calls = (0..100).map(|_| cache.get(exchange(&count, false)));
+        for result in futures::future::join_all(calls).await {
+            assert_eq!(result.unwrap(), "t2");
+        }
+        assert_eq!(count.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn forgetting_a_stale_token_spares_its_replacement() {
+        let cache = TokenCache::new(Duration::from_secs(60));
+        let count = AtomicU32::new(0);
+        let first = cache.get(exchange(&count, false)).await.unwrap();
+        cache.forget(&first);
+        let second = cache.get(exchange(&count, false)).await.unwrap();
+        cache.forget(&first); // a late 401 on the old token
+        assert_eq!(cache.get(exchange(&count, false)).await.unwrap(), second);
+        assert_eq!(count.load(Ordering::SeqCst), 2);
+    }
+}
