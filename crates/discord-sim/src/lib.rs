@@ -14,9 +14,18 @@
 //! let urls = sim.urls();
 //! println!("gateway {} rest {} token {}", urls.gateway, urls.rest, sim.bot_token());
 //!
-//! // In a binary: serve on a listener you bound until a shutdown future resolves.
-//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8081").await.map_err(discord_sim::Error::Bind)?;
-//! discord_sim::serve(SimConfig::demo(), listener, async { let _ = tokio::signal::ctrl_c().await; }).await?;
+//! // In a binary: bind, print the URLs and the token, serve until a shutdown future resolves.
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8081")
+//!     .await
+//!     .map_err(discord_sim::Error::Bind)?;
+//! let sim = Simulator::new(SimConfig::demo());
+//! let urls = sim.prepare(&listener)?;
+//! println!("gateway {} rest {} control {} token {}", urls.gateway, urls.rest, urls.control, sim.bot_token());
+//! sim.run(listener, async { let _ = tokio::signal::ctrl_c().await; }).await?;
+//!
+//! // Or without keeping a handle:
+//! # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(discord_sim::Error::Bind)?;
+//! discord_sim::serve(SimConfig::demo(), listener, std::future::pending()).await?;
 //! # Ok(()) }
 //! ```
 //!

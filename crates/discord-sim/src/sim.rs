@@ -34,7 +34,8 @@ pub struct SimUrls {
 }
 
 impl SimUrls {
-    fn from_base(base: &str) -> Self {
+    /// The URLs under a base such as `http://127.0.0.1:8081`.
+    pub fn from_base(base: &str) -> Self {
         let base = base.trim_end_matches('/').to_owned();
         let host = base
             .split_once("://")
@@ -144,14 +145,7 @@ impl Simulator {
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), Error> {
-        let addr = listener.local_addr().map_err(Error::LocalAddr)?;
-        let base = self
-            .shared
-            .config
-            .public_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{addr}"));
-        let _ = self.shared.urls.set(SimUrls::from_base(&base));
+        self.prepare(&listener)?;
         let app = self.router();
         // Without TCP_NODELAY, Nagle's algorithm stalls small frames (READY, then
         // GUILD_CREATE) for ~40 ms against delayed ACKs.
@@ -177,14 +171,7 @@ impl Simulator {
             .await
             .map_err(Error::Bind)?;
         let simulator = Self::new(config);
-        let addr = listener.local_addr().map_err(Error::LocalAddr)?;
-        let base = simulator
-            .shared
-            .config
-            .public_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{addr}"));
-        let _ = simulator.shared.urls.set(SimUrls::from_base(&base));
+        simulator.prepare(&listener)?;
         let runner = simulator.clone();
         tokio::spawn(async move {
             if let Err(error) = runner.run(listener, std::future::pending()).await {
@@ -192,6 +179,20 @@ impl Simulator {
             }
         });
         Ok(simulator)
+    }
+
+    /// Fixes the URLs from the listener's address (or `public_url`) and returns them, so a
+    /// binary can print them before awaiting [`Simulator::run`]. The first call wins.
+    pub fn prepare(&self, listener: &TcpListener) -> Result<SimUrls, Error> {
+        let addr = listener.local_addr().map_err(Error::LocalAddr)?;
+        let base = self
+            .shared
+            .config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}"));
+        let _ = self.shared.urls.set(SimUrls::from_base(&base));
+        Ok(self.shared.urls())
     }
 
     /// Stops the server started by [`Simulator::run`] or [`Simulator::spawn`].

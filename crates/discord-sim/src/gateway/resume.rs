@@ -59,7 +59,9 @@ impl Connection {
         }
         // Events published while the client was away wait in the session's receiver and
         // follow RESUMED with fresh sequence numbers.
-        self.dispatch("RESUMED", "null").await
+        // Discord sends an object here (serenity rejects anything else); twilight ignores it.
+        self.dispatch("RESUMED", r#"{"_trace":["discord-sim"]}"#)
+            .await
     }
 
     async fn invalid_session(&mut self) -> Flow {

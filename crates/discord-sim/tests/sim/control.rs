@@ -1,0 +1,121 @@
+//! The control API over HTTP, as a demo or a test in another process would drive it.
+
+use serde_json::{Value, json};
+
+use crate::support::{ALL_INTENTS, RawClient, config, http, spawn};
+
+#[tokio::test]
+async fn http_control_api_scripts_the_world() {
+    let sim = spawn(config(20)).await;
+    let client = http();
+    let control = sim.urls().control;
+
+    let info: Value = client
+        .get(format!("{control}/info"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(info["bot_token"], sim.bot_token());
+    assert_eq!(info["urls"]["gateway"], sim.urls().gateway);
+    let guild_id = info["guild_ids"][0].as_str().unwrap().to_owned();
+
+    let mut gateway = RawClient::connect(&sim, "").await;
+    gateway.identify(&sim.bot_token(), ALL_INTENTS, None).await;
+    gateway.dispatch("GUILD_CREATE").await;
+
+    let added: Value = client
+        .post(format!("{control}/guilds/{guild_id}/members"))
+        .json(&json!({"username": "alice", "nick": "Al"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let user_id = added["user_id"].as_str().unwrap().to_owned();
+    let joined = gateway.dispatch("GUILD_MEMBER_ADD").await;
+    assert_eq!(joined["user"]["username"], "alice");
+
+    let status = client
+        .put(format!(
+            "{control}/guilds/{guild_id}/members/{user_id}/presence"
+        ))
+        .json(&json!({"status": "idle", "custom_status": "lunch", "platforms": ["mobile"]}))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 204);
+    let presence = gateway.dispatch("PRESENCE_UPDATE").await;
+    assert_eq!(presence["client_status"], json!({"mobile": "idle"}));
+    assert_eq!(presence["activities"][0]["state"], "lunch");
+
+    let truth: Value = client
+        .get(format!("{control}/guilds/{guild_id}/members/{user_id}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(truth["presence"]["status"], "idle");
+    assert_eq!(truth["nick"], "Al");
+
+    let missing = client
+        .get(format!("{control}/guilds/{guild_id}/members/1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    assert!(missing.json::<Value>().await.unwrap()["error"].is_string());
+
+    let fault: Value = client
+        .post(format!("{control}/faults/gateway"))
+        .json(&json!({"kind": "reconnect"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(fault["connections"], 1);
+    assert_eq!(gateway.recv_payload().await["op"], 7);
+
+    let counters: Value = client
+        .get(format!("{control}/counters"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(counters["dispatches_sent"].as_u64().unwrap() >= 4);
+    assert_eq!(counters["by_event"]["GUILD_MEMBER_ADD"], 1);
+    assert_eq!(counters["live_sessions"], 1);
+}
+
+#[tokio::test]
+async fn churn_generator_emits_at_its_rate() {
+    let sim = spawn(config(200)).await;
+    let mut gateway = RawClient::connect(&sim, "").await;
+    gateway.identify(&sim.bot_token(), ALL_INTENTS, None).await;
+    gateway.dispatch("GUILD_CREATE").await;
+    let client = http();
+    let started = client
+        .put(format!("{}/churn", sim.urls().control))
+        .json(&json!({"rate_per_second": 500.0, "seed": 9}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status(), 204);
+    for _ in 0..50 {
+        let presence = gateway.dispatch("PRESENCE_UPDATE").await;
+        crate::support::parse_strict("PRESENCE_UPDATE", &presence);
+    }
+    sim.stop_churn();
+    let published = sim.counters().by_event["PRESENCE_UPDATE"];
+    assert!(published >= 50);
+}
