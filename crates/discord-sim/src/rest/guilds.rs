@@ -27,6 +27,7 @@ pub(super) fn router() -> Router<Arc<Shared>> {
         .route("/guilds/{guild_id}/roles", get(roles))
         .route("/guilds/{guild_id}/channels", get(channels))
         .route("/guilds/{guild_id}/members", get(members))
+        .route("/guilds/{guild_id}/members/search", get(search_members))
         .route(
             "/guilds/{guild_id}/members/{user_id}",
             get(member).patch(modify_member),
@@ -114,6 +115,46 @@ async fn members(
         .filter_map(|(id, m)| Some(MemberJson::new(*id, world.users.get(id)?, m)))
         .collect();
     // Serialize while the lock is held: the borrowed records live in the world.
+    let body = serde_json::to_vec(&members).unwrap_or_default();
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct SearchQuery {
+    query: String,
+    limit: Option<u64>,
+}
+
+/// `GET /guilds/{id}/members/search`: username or nickname prefix, case-insensitive.
+async fn search_members(
+    State(shared): State<Arc<Shared>>,
+    Path(guild_id): Path<u64>,
+    Query(search): Query<SearchQuery>,
+) -> Result<axum::response::Response, RestError> {
+    let limit = search.limit.unwrap_or(1);
+    if !(1..=MEMBER_LIST_MAX).contains(&limit) {
+        return Err(RestError::invalid_body("limit must be between 1 and 1000"));
+    }
+    let prefix = search.query.to_lowercase();
+    let world = shared.world();
+    let guild = world.guild(guild_id).ok_or(Error::UnknownGuild(guild_id))?;
+    let members: Vec<MemberJson<'_>> = guild
+        .members
+        .iter()
+        .filter_map(|(id, m)| Some((id, m, world.users.get(id)?)))
+        .filter(|(_, m, user)| {
+            m.nick
+                .as_deref()
+                .is_some_and(|n| n.to_lowercase().starts_with(&prefix))
+                || user.name.spell().to_lowercase().starts_with(&prefix)
+        })
+        .take(limit as usize)
+        .map(|(id, m, user)| MemberJson::new(*id, user, m))
+        .collect();
     let body = serde_json::to_vec(&members).unwrap_or_default();
     Ok((
         [(axum::http::header::CONTENT_TYPE, "application/json")],

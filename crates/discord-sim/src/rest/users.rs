@@ -21,6 +21,7 @@ pub(super) fn router() -> Router<Arc<Shared>> {
         .route("/gateway", get(gateway))
         .route("/gateway/bot", get(gateway_bot))
         .route("/users/@me", get(current_user))
+        .route("/users/@me/guilds", get(current_user_guilds))
         .route("/users/{user_id}", get(user))
 }
 
@@ -69,6 +70,55 @@ async fn current_user(
             Ok(Json(user))
         }
     }
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct GuildPage {
+    #[serde(default)]
+    after: Option<u64>,
+    #[serde(default)]
+    before: Option<u64>,
+    #[serde(default)]
+    limit: Option<usize>,
+}
+
+/// Discord returns at most 200 guilds per page of `users/@me/guilds`.
+const GUILD_PAGE_MAX: usize = 200;
+
+async fn current_user_guilds(
+    State(shared): State<Arc<Shared>>,
+    Extension(caller): Extension<Caller>,
+    axum::extract::Query(page): axum::extract::Query<GuildPage>,
+) -> Json<Value> {
+    let world = shared.world();
+    let user_id = match caller {
+        Caller::Bot => world.bot.user_id,
+        Caller::User(id) => id,
+    };
+    let limit = page
+        .limit
+        .unwrap_or(GUILD_PAGE_MAX)
+        .clamp(1, GUILD_PAGE_MAX);
+    let guilds: Vec<Value> = world
+        .guilds
+        .values()
+        .filter(|g| g.members.contains_key(&user_id))
+        .filter(|g| page.after.is_none_or(|after| g.id > after))
+        .filter(|g| page.before.is_none_or(|before| g.id < before))
+        .take(limit)
+        .map(|g| {
+            json!({
+                "id": g.id.to_string(),
+                "name": g.name,
+                "icon": g.icon,
+                "banner": null,
+                "owner": g.owner_id == user_id,
+                "permissions": "2248473465835073",
+                "features": [],
+            })
+        })
+        .collect();
+    Json(json!(guilds))
 }
 
 async fn user(

@@ -152,6 +152,29 @@ async fn twilight_http_makes_the_calls_a_bot_needs() {
     assert_eq!(gateway.url, sim.urls().gateway);
     let guild = client.guild(guild_id).await.unwrap().model().await.unwrap();
     assert_eq!(guild.id, guild_id);
+    let mine = client
+        .current_user_guilds()
+        .await
+        .unwrap()
+        .models()
+        .await
+        .unwrap();
+    assert_eq!(
+        mine.iter().map(|g| g.id).collect::<Vec<_>>(),
+        vec![guild_id]
+    );
+    let someone = sim.members(guild_id.get(), 0, 2).unwrap()[1]
+        .username
+        .clone();
+    let found = client
+        .search_guild_members(guild_id, &someone)
+        .limit(10)
+        .await
+        .unwrap()
+        .models()
+        .await
+        .unwrap();
+    assert!(found.iter().any(|m| m.user.name == someone));
     let roles = client
         .roles(guild_id)
         .await
@@ -223,4 +246,24 @@ async fn twilight_http_makes_the_calls_a_bot_needs() {
     let before = sim.counters().rest_requests;
     client.current_user().await.unwrap().model().await.unwrap();
     assert_eq!(sim.counters().rest_requests - before, 2);
+}
+
+#[tokio::test]
+async fn twilight_detects_withheld_acks_and_resumes() {
+    let sim = spawn(config(10)).await;
+    let mut shard = shard(&sim);
+    next_matching(&mut shard, |e| {
+        matches!(e, Event::GuildCreate(_)).then_some(())
+    })
+    .await;
+    // With ACKs withheld twilight treats the connection as a zombie, closes it and resumes.
+    // The shard only heartbeats while it is polled, so keep reading.
+    sim.gateway_fault(GatewayFault::StopHeartbeatAcks);
+    next_matching(&mut shard, |e| match e {
+        Event::Resumed => Some(()),
+        Event::Ready(_) => panic!("twilight identified again instead of resuming"),
+        _ => None,
+    })
+    .await;
+    sim.gateway_fault(GatewayFault::ResumeHeartbeatAcks);
 }
