@@ -102,6 +102,9 @@ pub struct SimConfig {
     pub resume_window: Duration,
     /// Discord allows one all-members op 8 request per guild per 30 s.
     pub all_members_request_interval: Duration,
+    /// Discord allows `max_concurrency` (here 1) IDENTIFYs per 5 s and answers more with
+    /// op 9; `None` turns the check off so tests can identify freely.
+    pub identify_interval: Option<Duration>,
     /// A user who automatically consents at `/oauth2/authorize`.
     pub oauth_auto_consent_user: Option<u64>,
     /// Scenario built at start.
@@ -122,6 +125,7 @@ impl Default for SimConfig {
             replay_buffer: 4096,
             resume_window: Duration::from_secs(180),
             all_members_request_interval: Duration::from_secs(30),
+            identify_interval: None,
             oauth_auto_consent_user: None,
             scenario: None,
         }

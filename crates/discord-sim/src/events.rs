@@ -13,7 +13,7 @@ use tokio::sync::broadcast;
 
 /// One gateway dispatch (op 0) before it gets a sequence number.
 #[derive(Debug)]
-pub struct Dispatch {
+pub(crate) struct Dispatch {
     /// Event name, the `t` field.
     pub name: &'static str,
     /// Guild the event belongs to; decides the shard.

@@ -50,7 +50,7 @@ pub mod churn;
 pub mod config;
 pub mod control;
 mod error;
-pub mod events;
+mod events;
 mod gateway;
 mod oauth;
 mod payload;

@@ -68,6 +68,15 @@ impl Connection {
             .unwrap_or(LARGE_THRESHOLD_DEFAULT)
             .clamp(LARGE_THRESHOLD_DEFAULT, LARGE_THRESHOLD_MAX);
 
+        if !self
+            .shared
+            .gateway
+            .admit_identify(self.shared.config.identify_interval)
+        {
+            // Discord answers an IDENTIFY over the concurrency limit with op 9.
+            let payload = json!({"op": 9, "d": false, "s": null, "t": null});
+            return self.send_or_stop(&payload).await;
+        }
         // Subscribe before taking the snapshot so that nothing published in between is lost.
         let receiver = self.shared.bus.subscribe();
         let session_id = format!("{:032x}", rand::rng().random::<u128>());

@@ -338,7 +338,8 @@ impl Connection {
                         return Flow::Continue;
                     };
                     if session.wants(&dispatch) {
-                        let frame = session.frame(dispatch.name, session_data(session, &dispatch));
+                        let data = session.data_for(&dispatch);
+                        let frame = session.frame(dispatch.name, data);
                         if self.out.feed(frame).await.is_err() {
                             return Flow::Stop;
                         }
@@ -405,11 +406,6 @@ pub(crate) fn guild_create_for(
     guild: &crate::state::GuildRecord,
 ) -> Value {
     identify::guild_create(world, guild, intents::KNOWN, 50)
-}
-
-/// The `d` for this session, copied out so the session can be borrowed mutably after.
-fn session_data<'a>(session: &Session, dispatch: &'a Dispatch) -> &'a str {
-    session.data_for(dispatch)
 }
 
 async fn next_event(

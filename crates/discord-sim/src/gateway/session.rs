@@ -152,6 +152,10 @@ pub(crate) struct GatewayState {
     pub refuse_until: Mutex<Option<Instant>>,
     /// Last all-members op 8 request per guild.
     pub member_requests: Mutex<HashMap<u64, Instant>>,
+    /// When the last IDENTIFY was accepted, for the identify rate limit.
+    last_identify: Mutex<Option<Instant>>,
+    /// IDENTIFYs accepted, reported by `gateway/bot` as the used session starts.
+    pub identifies: AtomicU64,
 }
 
 impl GatewayState {
@@ -215,6 +219,22 @@ impl GatewayState {
         let mut parked = self.parked.lock().ok()?;
         let (session, at) = parked.remove(session_id)?;
         (at.elapsed() < window).then_some(session)
+    }
+
+    /// Records an IDENTIFY; false when it comes sooner than `interval` after the last one.
+    pub fn admit_identify(&self, interval: Option<Duration>) -> bool {
+        let Ok(mut last) = self.last_identify.lock() else {
+            return true;
+        };
+        let now = Instant::now();
+        if let (Some(interval), Some(at)) = (interval, *last)
+            && now.duration_since(at) < interval
+        {
+            return false;
+        }
+        *last = Some(now);
+        self.identifies.fetch_add(1, Ordering::Relaxed);
+        true
     }
 
     pub fn refusing(&self) -> bool {

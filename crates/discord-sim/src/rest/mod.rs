@@ -85,8 +85,14 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
     let open = applications::open_router().merge(crate::oauth::token_router());
     let api = authed
         .merge(open)
-        .route_layer(middleware::from_fn_with_state(shared, limit_and_fault));
+        .route_layer(middleware::from_fn_with_state(shared, limit_and_fault))
+        .fallback(not_found);
     Router::new().nest("/api/v10", api)
+}
+
+/// Unknown routes answer as Discord does, in its error shape.
+async fn not_found() -> RestError {
+    RestError::new(axum::http::StatusCode::NOT_FOUND, 0, "404: Not Found")
 }
 
 /// Bot token (`Bot <token>`) or OAuth2 bearer token; anything else is a 401.

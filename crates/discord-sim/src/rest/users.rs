@@ -38,12 +38,17 @@ async fn gateway_bot(
     }
     let guilds = shared.world().guilds.len();
     let shards = guilds.div_ceil(GUILDS_PER_RECOMMENDED_SHARD).max(1);
+    let used = shared
+        .gateway
+        .identifies
+        .load(std::sync::atomic::Ordering::Relaxed);
+    let remaining = u64::from(SESSION_START_TOTAL).saturating_sub(used);
     Ok(Json(json!({
         "url": shared.urls().gateway,
         "shards": shards,
         "session_start_limit": {
             "total": SESSION_START_TOTAL,
-            "remaining": SESSION_START_TOTAL - 1,
+            "remaining": remaining,
             "reset_after": 14_400_000,
             "max_concurrency": 1,
         },

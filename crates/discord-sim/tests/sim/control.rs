@@ -119,3 +119,43 @@ async fn churn_generator_emits_at_its_rate() {
     let published = sim.counters().by_event["PRESENCE_UPDATE"];
     assert!(published >= 50);
 }
+
+#[tokio::test]
+async fn http_scenario_build_and_unknown_rest_routes() {
+    let sim = spawn(discord_sim::SimConfig::default()).await;
+    let client = http();
+    let built: Value = client
+        .post(format!("{}/scenario", sim.urls().control))
+        .json(&json!({
+            "seed": 5,
+            "guilds": [{"name": "Staff HQ", "members": 40, "staff_roles": [{"name": "Mod", "color": 255, "members": 3}]}]
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let guild_id: u64 = built["guild_ids"][0].as_str().unwrap().parse().unwrap();
+    assert_eq!(sim.member_count(guild_id).unwrap(), 41);
+    let moderator = sim.roles(guild_id).unwrap()[1].id;
+    let holders = sim
+        .members(guild_id, 0, 100)
+        .unwrap()
+        .iter()
+        .filter(|m| m.roles.contains(&moderator))
+        .count();
+    assert_eq!(holders, 3);
+
+    let missing = client
+        .get(format!("{}/no/such/route", sim.urls().rest))
+        .header("Authorization", format!("Bot {}", sim.bot_token()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    assert_eq!(
+        missing.json::<Value>().await.unwrap(),
+        json!({"message": "404: Not Found", "code": 0})
+    );
+}

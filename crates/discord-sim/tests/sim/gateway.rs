@@ -394,3 +394,35 @@ async fn member_chunks_follow_discords_rules() {
         assert!(username.starts_with(prefix) || nick.starts_with(prefix));
     }
 }
+
+#[tokio::test]
+async fn identifies_too_close_together_get_invalid_session() {
+    let sim = spawn(SimConfig {
+        identify_interval: Some(Duration::from_secs(5)),
+        ..config(5)
+    })
+    .await;
+    let mut first = RawClient::connect(&sim, "").await;
+    first.identify(&sim.bot_token(), ALL_INTENTS, None).await;
+    let mut second = RawClient::connect(&sim, "").await;
+    second.recv_payload().await;
+    let d = json!({"token": sim.bot_token(), "intents": ALL_INTENTS, "properties": {}});
+    second.send(json!({"op": 2, "d": d})).await;
+    let payload = second.recv_payload().await;
+    assert_eq!(
+        (payload["op"].clone(), payload["d"].clone()),
+        (json!(9), json!(false))
+    );
+
+    let gateway: Value = crate::support::http()
+        .get(format!("{}/gateway/bot", sim.urls().rest))
+        .header("Authorization", format!("Bot {}", sim.bot_token()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(gateway["session_start_limit"]["remaining"], 999);
+    assert_eq!(gateway["session_start_limit"]["max_concurrency"], 1);
+}
