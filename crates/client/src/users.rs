@@ -3,12 +3,14 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
+use futures::TryStreamExt;
+use futures::stream::BoxStream;
 use guildhall_wire::users::{
     DiscordUser, MAX_USER_BATCH, UserBatchResult, UserCreate, UserFilter, UserList, UserUpdate,
 };
 use serde::Serialize;
 
-use crate::batch::{BatchProgress, in_batches};
+use crate::batch::{BatchProgress, batch_stream};
 use crate::pages::{ItemStream, paged};
 use crate::{Client, Idempotency, Result};
 
@@ -24,6 +26,16 @@ pub struct UserSyncSummary {
     pub created: u32,
     pub updated: u32,
     pub unchanged: u32,
+}
+
+impl UserSyncSummary {
+    fn add(&mut self, progress: BatchProgress, result: &UserBatchResult) {
+        self.users = progress.total;
+        self.batches = progress.batch;
+        self.created += result.created;
+        self.updated += result.updated;
+        self.unchanged += result.unchanged;
+    }
 }
 
 /// `POST /api/users/batch` body, borrowed so that batching copies no user.
@@ -93,26 +105,29 @@ impl Client {
     where
         P: FnMut(BatchProgress, &UserBatchResult),
     {
-        let distinct = last_version_per_id(users);
-        let mut summary = UserSyncSummary {
-            users: distinct.len(),
-            ..UserSyncSummary::default()
-        };
-        let size = batch_size.clamp(1, MAX_USER_BATCH);
-        in_batches(
-            &distinct,
-            size,
-            |chunk| self.send_user_batch(chunk),
-            |progress, result: UserBatchResult| {
-                summary.batches += 1;
-                summary.created += result.created;
-                summary.updated += result.updated;
-                summary.unchanged += result.unchanged;
-                on_batch(progress, &result);
-            },
-        )
-        .await?;
+        let mut batches = self.sync_users_batches(users, batch_size);
+        let mut summary = UserSyncSummary::default();
+        while let Some((progress, result)) = batches.try_next().await? {
+            summary.add(progress, &result);
+            on_batch(progress, &result);
+        }
         Ok(summary)
+    }
+
+    /// The batches of a user sync as a stream: each poll sends the next batch (of at most
+    /// `batch_size`, capped at [`MAX_USER_BATCH`]) and yields its answer with the progress,
+    /// so the caller can await between batches, for example to post progress to a channel.
+    /// Duplicates are handled as in [`Client::sync_users_with`]; the stream ends after the
+    /// first error.
+    pub fn sync_users_batches<'a>(
+        &'a self,
+        users: &'a [UserCreate],
+        batch_size: usize,
+    ) -> BoxStream<'a, Result<(BatchProgress, UserBatchResult)>> {
+        let size = batch_size.clamp(1, MAX_USER_BATCH);
+        batch_stream(last_version_per_id(users), size, move |chunk| async move {
+            self.send_user_batch(&chunk).await
+        })
     }
 
     async fn send_user_batch(&self, users: &[&UserCreate]) -> Result<UserBatchResult> {
