@@ -1,0 +1,196 @@
+//! One task per shard: read gateway events and turn them into work for the writer, presence
+//! updates for the queue, and command replies.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use tokio::sync::watch;
+use twilight_gateway::{CloseFrame, Event, EventTypeFlags, MessageSender, Shard, StreamExt};
+use twilight_model::gateway::payload::incoming::GuildCreate;
+use twilight_model::gateway::payload::outgoing::RequestGuildMembers;
+use twilight_model::id::Id;
+use twilight_model::id::marker::GuildMarker;
+
+use crate::Context;
+use crate::convert::{self, snowflake};
+use crate::writer::Work;
+
+/// Reads `shard`'s events until `stop` turns true.
+pub async fn run(
+    context: Arc<Context>,
+    slot: usize,
+    mut shard: Shard,
+    mut stop: watch::Receiver<bool>,
+) {
+    let sender = shard.sender();
+    loop {
+        let item = tokio::select! {
+            item = shard.next_event(EventTypeFlags::all()) => item,
+            _ = stop.changed() => {
+                shard.close(CloseFrame::NORMAL);
+                context.states.disconnected(slot);
+                return;
+            }
+        };
+        let Some(item) = item else {
+            context.states.disconnected(slot);
+            return;
+        };
+        context.states.observe(slot, &shard);
+        match item {
+            Ok(event) => handle(&context, slot, &sender, event).await,
+            Err(e) => {
+                context.states.disconnected(slot);
+                tracing::warn!(shard = slot, error = %e, "gateway error; twilight reconnects and resumes");
+            }
+        }
+    }
+}
+
+async fn send(context: &Context, work: Work) {
+    if context.work.send(work).await.is_err() {
+        tracing::error!("the writer stopped; a change was not written");
+    }
+}
+
+async fn handle(context: &Context, slot: usize, sender: &MessageSender, event: Event) {
+    match event {
+        Event::Ready(ready) => {
+            tracing::info!(shard = slot, user = %ready.user.name, guilds = ready.guilds.len(), "gateway session ready");
+        }
+        Event::Resumed => tracing::info!(shard = slot, "gateway session resumed"),
+        Event::GuildCreate(guild) => {
+            if let GuildCreate::Available(guild) = *guild {
+                let id = guild.id.get();
+                tracing::info!(guild = id, name = %guild.name, members = guild.member_count, "syncing guild");
+                send(context, Work::Guild(convert::guild(&guild))).await;
+                start_member_sync(context, sender, guild.id).await;
+                let now = Utc::now();
+                for presence in &guild.presences {
+                    context.presences.push(id, convert::presence(presence, now));
+                }
+            }
+        }
+        Event::GuildUpdate(update) => {
+            send(context, Work::Guild(convert::partial_guild(&update.0))).await
+        }
+        // An unavailable guild is an outage, not a departure.
+        Event::GuildDelete(deleted) if !deleted.unavailable.unwrap_or(false) => {
+            context.members.forget_guild(deleted.id.get());
+            send(context, Work::GuildLeft(deleted.id.get())).await;
+        }
+        Event::MemberChunk(chunk) => {
+            let guild = chunk.guild_id.get();
+            context
+                .members
+                .add(guild, chunk.members.iter().map(|m| m.user.id.get()));
+            let members: Vec<_> = chunk.members.iter().map(convert::member).collect();
+            for batch in members.chunks(context.config.batch_size.max(1)) {
+                send(
+                    context,
+                    Work::Members {
+                        guild,
+                        members: batch.to_vec(),
+                    },
+                )
+                .await;
+            }
+            let now = Utc::now();
+            for presence in &chunk.presences {
+                context
+                    .presences
+                    .push(guild, convert::presence(presence, now));
+            }
+            if chunk.chunk_index + 1 >= chunk.chunk_count {
+                send(context, Work::FinishSync(guild)).await;
+            }
+        }
+        Event::MemberAdd(added) => {
+            let guild = added.guild_id.get();
+            context.members.add(guild, [added.member.user.id.get()]);
+            send(
+                context,
+                Work::Members {
+                    guild,
+                    members: vec![convert::member(&added.member)],
+                },
+            )
+            .await;
+        }
+        Event::MemberUpdate(update) => {
+            let member = guildhall_wire::sync::MemberSync {
+                user: convert::user(&update.user),
+                nickname: update.nick.clone(),
+                roles: update.roles.iter().map(|r| snowflake(r.get())).collect(),
+                joined_at: update.joined_at.map(convert::time),
+            };
+            send(
+                context,
+                Work::Members {
+                    guild: update.guild_id.get(),
+                    members: vec![member],
+                },
+            )
+            .await;
+        }
+        Event::MemberRemove(removed) => {
+            let guild = removed.guild_id.get();
+            context.members.remove(guild, removed.user.id.get());
+            let users = vec![snowflake(removed.user.id.get())];
+            send(context, Work::MembersLeft { guild, users }).await;
+        }
+        Event::PresenceUpdate(update) => {
+            context.presences.push(
+                update.0.guild_id.get(),
+                convert::presence(&update.0, Utc::now()),
+            );
+        }
+        Event::MessageCreate(message) => crate::commands::on_message(context, slot, &message).await,
+        _ => {}
+    }
+}
+
+/// Starts a full member sync of `guild`: the writer notes the start, and the gateway sends
+/// every member (with presences) in chunks of up to 1000.
+async fn start_member_sync(context: &Context, sender: &MessageSender, guild: Id<GuildMarker>) {
+    send(context, Work::StartSync(guild.get())).await;
+    if let Err(e) = sender.command(&request_all_members(guild)) {
+        tracing::warn!(guild = guild.get(), error = %e, "could not request the guild's members");
+    }
+}
+
+fn request_all_members(guild: Id<GuildMarker>) -> RequestGuildMembers {
+    RequestGuildMembers::builder(guild)
+        .presences(true)
+        .query("", None)
+}
+
+/// Every `sync_interval`, re-requests every guild's members so the database is repaired of
+/// anything missed. Discord allows one all-members request per guild per 30 s; the interval
+/// is far longer.
+pub async fn reconcile(context: Arc<Context>, mut stop: watch::Receiver<bool>) {
+    let interval = context.config.sync_interval;
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(interval) => {},
+            _ = stop.changed() => return,
+        }
+        for guild in context.guilds.discord_ids() {
+            let slot = ((guild >> 22) % u64::from(context.total_shards.max(1))) as usize;
+            let Some(sender) = context.senders.get(slot) else {
+                continue;
+            };
+            send(&context, Work::StartSync(guild)).await;
+            let Some(id) = Id::<GuildMarker>::new_checked(guild) else {
+                continue;
+            };
+            if let Err(e) = sender.command(&request_all_members(id)) {
+                tracing::warn!(guild, error = %e, "could not request members for the reconcile");
+            }
+        }
+        tracing::info!(
+            guilds = context.guilds.discord_ids().len(),
+            "periodic reconcile requested"
+        );
+    }
+}
