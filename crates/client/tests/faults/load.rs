@@ -14,6 +14,7 @@ async fn a_thousand_concurrent_calls_respect_the_cap_and_share_one_exchange() {
     *server.work.lock().unwrap() = Duration::from_millis(2);
     let client = builder(&url).max_in_flight(8).build().unwrap();
 
+    let started = std::time::Instant::now();
     let calls = (0..1000).map(|_| {
         let client = client.clone();
         tokio::spawn(async move { client.list_guilds(&GuildFilter::default()).await })
@@ -22,6 +23,10 @@ async fn a_thousand_concurrent_calls_respect_the_cap_and_share_one_exchange() {
         handle.unwrap().unwrap();
     }
     let max = server.max_in_flight.load(SeqCst);
+    println!(
+        "1000 calls in {:?}, at most {max} in flight",
+        started.elapsed()
+    );
     assert!(max <= 8, "{max} requests were in flight at once");
     assert!(max >= 2, "the calls did not overlap at all ({max})");
     assert_eq!(server.count(), (1000, 1), "1000 calls, one token exchange");
