@@ -103,3 +103,15 @@ async fn a_refused_key_is_one_exchange_for_all_concurrent_callers() {
     }
     assert_eq!(server.count(), (0, 1));
 }
+
+#[tokio::test]
+async fn a_create_refused_for_its_token_is_sent_again_after_the_refresh() {
+    // A 401 means the server did not act on the request, so even a create is safe to resend.
+    let (url, server) = spawn_server().await;
+    let client = builder(&url).build().unwrap();
+    client.list_guilds(&GuildFilter::default()).await.unwrap();
+    server.generation.fetch_add(1, SeqCst);
+
+    client.create_guild(&crate::new_guild()).await.unwrap();
+    assert_eq!(server.count(), (3, 2));
+}
