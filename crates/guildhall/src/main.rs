@@ -26,8 +26,16 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run the API server (and web UI) against GUILDHALL_DATABASE_URL.
+    /// Try everything: the Discord simulator with a demo community, and the API and bot
+    /// against it on a fresh SQLite file.
+    Demo(commands::demo::DemoFlags),
+    /// Run the API server against GUILDHALL_DATABASE_URL, and the bot when DISCORD_BOT_TOKEN
+    /// is set.
     Serve(ServerFlags),
+    /// Run the bot alone, against a remote API (GUILDHALL_API_URL, GUILDHALL_API_KEY).
+    Bot(RemoteFlags),
+    /// Run the Discord simulator alone.
+    Sim(commands::sim::SimFlags),
     /// Bring the database schema up to date and exit.
     Migrate(ServerFlags),
     /// Create, list and revoke API keys (works on the database directly).
@@ -70,7 +78,10 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
+            Command::Demo(flags) => commands::demo::run(&flags).await,
             Command::Serve(flags) => commands::serve::run(&flags).await,
+            Command::Bot(flags) => commands::bot::run(&flags).await,
+            Command::Sim(flags) => commands::sim::run(&flags).await,
             Command::Migrate(flags) => commands::migrate::run(&flags).await,
             Command::ApiKey(command) => commands::api_key::run(command).await,
             Command::Remote(command) => commands::remote::run(command).await,

@@ -214,6 +214,117 @@ impl RemoteSettings {
     }
 }
 
+/// Settings of the bot (`serve` with a token, `bot`).
+#[derive(Clone)]
+pub struct BotSettings {
+    pub token: String,
+    pub gateway_url: Option<String>,
+    /// `host:port` of a plain-HTTP REST proxy (the simulator), from `GUILDHALL_DISCORD_REST_URL`.
+    pub rest_proxy: Option<String>,
+    pub shards: Option<(std::ops::Range<u32>, u32)>,
+    pub prefix_commands: bool,
+    pub sync_interval: Duration,
+}
+
+impl std::fmt::Debug for BotSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BotSettings")
+            .field("token", &"<redacted>")
+            .field("gateway_url", &self.gateway_url)
+            .field("rest_proxy", &self.rest_proxy)
+            .field("shards", &self.shards)
+            .finish()
+    }
+}
+
+impl BotSettings {
+    /// Reads the bot's settings; `None` when no bot token is configured.
+    pub fn load(source: &dyn Source) -> Result<Option<Self>, SettingsError> {
+        let Some((_, token)) = first(source, &["DISCORD_BOT_TOKEN", "SMARTER_DEV_BOT_TOKEN"])
+        else {
+            return Ok(None);
+        };
+        let gateway_url = match first(source, &["GUILDHALL_DISCORD_GATEWAY_URL"]) {
+            Some((name, url)) if !(url.starts_with("ws://") || url.starts_with("wss://")) => {
+                return Err(SettingsError(format!(
+                    "{name} must start with ws:// or wss://, not {url:?}"
+                )));
+            }
+            other => other.map(|(_, url)| url.trim_end_matches('/').to_owned()),
+        };
+        let rest_proxy = match first(source, &["GUILDHALL_DISCORD_REST_URL"]) {
+            Some((name, url)) => Some(
+                url.strip_prefix("http://")
+                    .map(|rest| rest.trim_end_matches('/').to_owned())
+                    .filter(|rest| !rest.is_empty() && !rest.contains('/'))
+                    .ok_or_else(|| {
+                        SettingsError(format!(
+                            "{name} must be http://host:port (a plain-HTTP REST proxy or the simulator), not {url:?}"
+                        ))
+                    })?,
+            ),
+            None => None,
+        };
+        let shards = match first(source, &["GUILDHALL_SHARDS"]) {
+            Some((name, value)) => Some(parse_shards(name, &value)?),
+            None => None,
+        };
+        let prefix_commands = match first(source, &["GUILDHALL_PREFIX_COMMANDS"]) {
+            Some((name, value)) => parse_bool(name, &value)?,
+            None => true,
+        };
+        let sync_interval = match first(source, &["GUILDHALL_SYNC_INTERVAL"]) {
+            Some((name, value)) => parse_duration(name, &value)?,
+            None => Duration::from_secs(120),
+        };
+        Ok(Some(Self {
+            token,
+            gateway_url,
+            rest_proxy,
+            shards,
+            prefix_commands,
+            sync_interval,
+        }))
+    }
+
+    /// The bot's own settings type.
+    pub fn to_config(&self) -> guildhall_bot::BotConfig {
+        guildhall_bot::BotConfig {
+            gateway_url: self.gateway_url.clone(),
+            rest_proxy: self.rest_proxy.clone(),
+            shards: self.shards.clone(),
+            prefix_commands: self.prefix_commands,
+            sync_interval: self.sync_interval,
+            ..guildhall_bot::BotConfig::new(self.token.clone())
+        }
+    }
+}
+
+/// Parses `GUILDHALL_SHARDS`: `FIRST-LAST/TOTAL` (e.g. `0-3/8`) or `ID/TOTAL`.
+fn parse_shards(name: &str, value: &str) -> Result<(std::ops::Range<u32>, u32), SettingsError> {
+    let bad = || {
+        SettingsError(format!(
+            "{name} must be FIRST-LAST/TOTAL such as 0-3/8, or ID/TOTAL, not {value:?}"
+        ))
+    };
+    let (ids, total) = value.trim().split_once('/').ok_or_else(bad)?;
+    let total: u32 = total.trim().parse().map_err(|_| bad())?;
+    let (first, last) = match ids.split_once('-') {
+        Some((a, b)) => (
+            a.trim().parse::<u32>().map_err(|_| bad())?,
+            b.trim().parse::<u32>().map_err(|_| bad())?,
+        ),
+        None => {
+            let id = ids.trim().parse::<u32>().map_err(|_| bad())?;
+            (id, id)
+        }
+    };
+    if total == 0 || first > last || last >= total {
+        return Err(bad());
+    }
+    Ok((first..last + 1, total))
+}
+
 /// Hides the password in a database URL.
 pub fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -323,6 +434,33 @@ mod tests {
             api_key: "gh_secret".into(),
         };
         assert!(!format!("{remote:?}").contains("gh_secret"));
+    }
+
+    #[test]
+    fn bot_settings_are_optional_and_checked() {
+        let env: HashMap<&str, &str> = HashMap::new();
+        assert!(BotSettings::load(&env).unwrap().is_none());
+        let env: HashMap<&str, &str> = [
+            ("SMARTER_DEV_BOT_TOKEN", "abc"),
+            ("GUILDHALL_DISCORD_REST_URL", "http://127.0.0.1:8081"),
+            ("GUILDHALL_SHARDS", "2-3/4"),
+        ]
+        .into();
+        let bot = BotSettings::load(&env).unwrap().unwrap();
+        assert_eq!(bot.rest_proxy.as_deref(), Some("127.0.0.1:8081"));
+        assert_eq!(bot.shards, Some((2..4, 4)));
+        assert!(!format!("{bot:?}").contains("abc"));
+        for (name, value) in [
+            ("GUILDHALL_SHARDS", "4/4"),
+            ("GUILDHALL_SHARDS", "x"),
+            ("GUILDHALL_DISCORD_REST_URL", "https://discord.com/api"),
+            ("GUILDHALL_DISCORD_GATEWAY_URL", "http://x"),
+            ("GUILDHALL_PREFIX_COMMANDS", "sometimes"),
+        ] {
+            let env: HashMap<&str, &str> = [("DISCORD_BOT_TOKEN", "abc"), (name, value)].into();
+            let err = BotSettings::load(&env).unwrap_err();
+            assert!(err.0.contains(name), "{name}={value}: {err}");
+        }
     }
 
     #[test]

@@ -36,4 +36,19 @@ impl Store {
         })?;
         Ok(kept)
     }
+
+    /// Stores `value` under `key`, replacing any value there.
+    pub async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        on_write!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )
+            .bind(key)
+            .bind(value)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+        Ok(())
+    }
 }

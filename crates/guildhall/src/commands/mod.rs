@@ -1,9 +1,12 @@
 //! One module per subcommand.
 
 pub mod api_key;
+pub mod bot;
+pub mod demo;
 pub mod migrate;
 pub mod remote;
 pub mod serve;
+pub mod sim;
 
 use guildhall_store::Store;
 

@@ -25,7 +25,8 @@ pub enum UsersCommand {
     /// Create or update users from a JSON file, in server-sized batches.
     Import {
         /// A JSON array of users, or `{"users": [...]}`; each user has `discord_id` and
-        /// `username`, and may have `global_name`, `avatar` and `bot`.
+        /// `username`, and may have `global_name`, `avatar` and `bot`. `-` reads standard
+        /// input.
         file: PathBuf,
         /// Users per request (at most 500).
         #[arg(long, default_value_t = MAX_USER_BATCH)]
@@ -93,8 +94,12 @@ async fn import(remote: &Remote, file: &Path, batch_size: usize) -> RemoteResult
             "--batch-size must be between 1 and {MAX_USER_BATCH}, not {batch_size}"
         )));
     }
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| RemoteError::Input(format!("could not read {}: {e}", file.display())))?;
+    let text = if file.as_os_str() == "-" {
+        std::io::read_to_string(std::io::stdin())
+    } else {
+        std::fs::read_to_string(file)
+    }
+    .map_err(|e| RemoteError::Input(format!("could not read {}: {e}", file.display())))?;
     let users =
         parse_import(&text).map_err(|e| RemoteError::Input(format!("{}: {e}", file.display())))?;
     eprintln!(
