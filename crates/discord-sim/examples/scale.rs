@@ -80,6 +80,13 @@ async fn main() {
         );
     }
 
+    for target in [60_000.0, 120_000.0] {
+        let rate = generator(&sim, target).await;
+        println!(
+            "churn generator set to {target:.0}/s: {rate:.0} dispatches/s delivered to one client"
+        );
+    }
+
     let (elapsed, chunks) = chunk_everything(&sim).await;
     println!(
         "all-members request: {chunks} GUILD_MEMBERS_CHUNK in {:.2} s ({:.0} members/s)",
@@ -151,6 +158,37 @@ async fn fan_out(sim: &Simulator, compress: &str, total: u64) -> (f64, u64) {
     let elapsed = started.elapsed().as_secs_f64();
     reader.abort();
     (total as f64 / elapsed, total)
+}
+
+/// Runs the rate-driven churn generator for three seconds and counts what a client receives.
+async fn generator(sim: &Simulator, rate_per_second: f64) -> f64 {
+    let mut ws = connect(sim, "", 1 | (1 << 8)).await;
+    ws.next().await;
+    ws.next().await;
+    let received = Arc::new(AtomicU64::new(0));
+    let counter = received.clone();
+    let reader = tokio::spawn(async move {
+        while let Some(Ok(message)) = ws.next().await {
+            if matches!(message, Message::Text(_)) {
+                counter.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    });
+    sim.start_churn(discord_sim::ChurnSpec {
+        rate_per_second,
+        seed: 11,
+        guild_id: None,
+    });
+    // Skip the first half second while the generator's pick list is built.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let start_count = received.load(Ordering::Relaxed);
+    let started = Instant::now();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let got = received.load(Ordering::Relaxed) - start_count;
+    let elapsed = started.elapsed().as_secs_f64();
+    sim.stop_churn();
+    reader.abort();
+    got as f64 / elapsed
 }
 
 async fn chunk_everything(sim: &Simulator) -> (Duration, u64) {
