@@ -20,7 +20,8 @@ pub(crate) struct Dispatch {
     pub guild_id: Option<u64>,
     /// Intent bits of which the session needs at least one; 0 means always sent.
     pub intents: u64,
-    /// The `d` field, as JSON.
+    /// The `d` field, as JSON; empty for a GUILD_CREATE that each session renders for
+    /// its own intents and `large_threshold`.
     pub data: String,
     /// The `d` field for sessions without MESSAGE_CONTENT, when it differs.
     pub data_without_content: Option<String>,

@@ -79,6 +79,7 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/_sim/channels/{channel_id}/messages", post(post_message))
         .route("/_sim/interactions", post(invoke_command))
         .route("/_sim/actions", get(actions))
+        .route("/_sim/commands", get(commands))
         .route("/_sim/faults/gateway", post(gateway_fault))
         .route("/_sim/faults/rest", post(rest_fault))
         .route("/_sim/churn", put(start_churn).delete(stop_churn))
@@ -300,6 +301,23 @@ async fn invoke_command(
 
 async fn actions(State(shared): State<Arc<Shared>>) -> Json<Value> {
     Json(json!(sim(shared).bot_actions()))
+}
+
+#[derive(Debug, Deserialize)]
+struct CommandsQuery {
+    #[serde(default)]
+    guild_id: Option<u64>,
+}
+
+async fn commands(
+    State(shared): State<Arc<Shared>>,
+    Query(query): Query<CommandsQuery>,
+) -> Json<Value> {
+    Json(
+        sim(shared)
+            .registered_commands(query.guild_id)
+            .unwrap_or(json!([])),
+    )
 }
 
 async fn gateway_fault(

@@ -338,8 +338,27 @@ impl Connection {
                         return Flow::Continue;
                     };
                     if session.wants(&dispatch) {
-                        let data = session.data_for(&dispatch);
-                        let frame = session.frame(dispatch.name, data);
+                        let frame = if dispatch.name == "GUILD_CREATE" && dispatch.data.is_empty() {
+                            let world = self.shared.world();
+                            let data =
+                                world.guild(dispatch.guild_id.unwrap_or_default()).map(|g| {
+                                    identify::guild_create(
+                                        &world,
+                                        g,
+                                        session.intents,
+                                        session.large_threshold,
+                                    )
+                                    .to_string()
+                                });
+                            drop(world);
+                            match data {
+                                Some(data) => session.frame(dispatch.name, &data),
+                                None => continue,
+                            }
+                        } else {
+                            let data = session.data_for(&dispatch);
+                            session.frame(dispatch.name, data)
+                        };
                         if self.out.feed(frame).await.is_err() {
                             return Flow::Stop;
                         }
@@ -397,15 +416,6 @@ impl Connection {
             Err(_) => Flow::Stop,
         }
     }
-}
-
-/// GUILD_CREATE as a session with every intent and the default threshold would get it; used
-/// when a guild appears while sessions are connected.
-pub(crate) fn guild_create_for(
-    world: &crate::state::World,
-    guild: &crate::state::GuildRecord,
-) -> Value {
-    identify::guild_create(world, guild, intents::KNOWN, 50)
 }
 
 async fn next_event(

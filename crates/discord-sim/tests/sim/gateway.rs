@@ -426,3 +426,31 @@ async fn identifies_too_close_together_get_invalid_session() {
     assert_eq!(gateway["session_start_limit"]["remaining"], 999);
     assert_eq!(gateway["session_start_limit"]["max_concurrency"], 1);
 }
+
+#[tokio::test]
+async fn guilds_added_later_arrive_rendered_per_session() {
+    let sim = spawn(config(5)).await;
+    let mut full = RawClient::connect(&sim, "").await;
+    full.identify(&sim.bot_token(), ALL_INTENTS, None).await;
+    full.dispatch("GUILD_CREATE").await;
+    let mut bare = RawClient::connect(&sim, "").await;
+    bare.identify(&sim.bot_token(), ALL_INTENTS & !(1 << 8), None)
+        .await;
+    bare.dispatch("GUILD_CREATE").await;
+
+    let added = sim.build_scenario(&ScenarioSpec {
+        seed: 8,
+        guilds: vec![GuildSpec::new("Later", 30)],
+    })[0];
+    let guild = full.dispatch("GUILD_CREATE").await;
+    parse_strict("GUILD_CREATE", &guild);
+    assert_eq!(guild["id"], added.to_string());
+    assert_eq!(guild["members"].as_array().unwrap().len(), 31);
+    let guild = bare.dispatch("GUILD_CREATE").await;
+    assert_eq!(guild["id"], added.to_string());
+    assert_eq!(
+        guild["members"].as_array().unwrap().len(),
+        1,
+        "only the bot without presences"
+    );
+}
