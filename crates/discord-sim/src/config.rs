@@ -63,6 +63,11 @@ pub struct RestLimits {
     /// Send `X-RateLimit-Scope` on every response (twilight-http 0.18 reads bucket headers
     /// only when it is present) instead of only on 429s as the docs describe.
     pub scope_header_always: bool,
+    /// Discord bans a bot for a while after 10,000 invalid requests (401, 403, 429) in 10
+    /// minutes.
+    pub invalid_request_limit: u32,
+    /// The window of `invalid_request_limit`.
+    pub invalid_request_window: Duration,
 }
 
 impl Default for RestLimits {
@@ -72,6 +77,8 @@ impl Default for RestLimits {
             route_window: Duration::from_secs(1),
             global_per_second: 50,
             scope_header_always: true,
+            invalid_request_limit: 10_000,
+            invalid_request_window: Duration::from_secs(600),
         }
     }
 }

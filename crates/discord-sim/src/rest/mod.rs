@@ -133,13 +133,21 @@ async fn limit_and_fault(
     if let Some(fault) = shared.rest.next_fault() {
         return ratelimit::fault_response(fault, shared.config.rest_limits.scope_header_always);
     }
+    let limiter = &shared.rest.limiter;
+    if let Some(retry_after) = limiter.banned_for() {
+        return ratelimit::banned_response(retry_after);
+    }
     let route = ratelimit::RouteKey::of(&request);
-    match shared.rest.limiter.acquire(&route) {
+    let response = match limiter.acquire(&route) {
         Ok(grant) => {
             let mut response = next.run(request).await;
             grant.write_headers(response.headers_mut());
             response
         }
         Err(limited) => limited.into_response(),
+    };
+    if matches!(response.status().as_u16(), 401 | 403 | 429) {
+        limiter.note_invalid();
     }
+    response
 }

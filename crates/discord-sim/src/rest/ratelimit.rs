@@ -72,6 +72,8 @@ struct Windows {
     buckets: HashMap<RouteKey, Bucket>,
     global_started: Instant,
     global_count: u32,
+    invalid_started: Instant,
+    invalid_count: u32,
 }
 
 /// The limiter behind every REST call.
@@ -107,8 +109,29 @@ impl RateLimiter {
                 buckets: HashMap::new(),
                 global_started: Instant::now(),
                 global_count: 0,
+                invalid_started: Instant::now(),
+                invalid_count: 0,
             }),
         }
+    }
+
+    /// Counts a 401, 403 or 429 answer towards the invalid-request ban.
+    pub fn note_invalid(&self) {
+        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+        if windows.invalid_started.elapsed() >= self.limits.invalid_request_window {
+            windows.invalid_started = Instant::now();
+            windows.invalid_count = 0;
+        }
+        windows.invalid_count = windows.invalid_count.saturating_add(1);
+    }
+
+    /// While banned for too many invalid requests, how long the ban still lasts.
+    pub fn banned_for(&self) -> Option<Duration> {
+        let windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+        let elapsed = windows.invalid_started.elapsed();
+        (windows.invalid_count >= self.limits.invalid_request_limit
+            && elapsed < self.limits.invalid_request_window)
+            .then(|| self.limits.invalid_request_window - elapsed)
     }
 
     pub fn acquire(&self, route: &RouteKey) -> Result<Grant, Limited> {
@@ -226,6 +249,13 @@ fn finish_429_headers(headers: &mut HeaderMap, retry_after: Duration, global: bo
     if global {
         headers.insert("x-ratelimit-global", HeaderValue::from_static("true"));
     }
+}
+
+/// The answer while the bot is banned for too many invalid requests.
+pub(crate) fn banned_response(retry_after: Duration) -> Response {
+    let mut response = too_many_requests(retry_after, true);
+    finish_429_headers(response.headers_mut(), retry_after, true);
+    response
 }
 
 /// The response for an injected fault.

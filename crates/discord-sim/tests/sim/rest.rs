@@ -357,3 +357,37 @@ async fn interaction_callbacks_and_followups() {
         matches!(&actions[1], BotAction::FollowupSent { body, .. } if body["content"] == "Progress: 1/3 batches")
     );
 }
+
+#[tokio::test]
+async fn too_many_invalid_requests_get_the_bot_banned() {
+    let limits = RestLimits {
+        invalid_request_limit: 3,
+        ..RestLimits::default()
+    };
+    let sim = spawn(SimConfig {
+        rest_limits: limits,
+        ..config(5)
+    })
+    .await;
+    let client = http();
+    let url = format!("{}/users/@me", sim.urls().rest);
+    for _ in 0..3 {
+        let refused = client
+            .get(&url)
+            .header("Authorization", "Bot wrong")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 401);
+    }
+    let banned = client
+        .get(&url)
+        .header("Authorization", bot(&sim))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(banned.status(), 429);
+    assert_eq!(banned.headers()["x-ratelimit-global"], "true");
+    let body: Value = banned.json().await.unwrap();
+    assert!(body["retry_after"].as_f64().unwrap() > 500.0);
+}

@@ -1,5 +1,5 @@
 //! World changes scripted by tests and demos, each announced on the gateway the way Discord
-//! announces it, plus the ground-truth readers: [`guilds`], [`members`], [`messages`].
+//! announces it, plus the ground-truth readers: `guilds`, `members`, `messages`.
 
 mod guilds;
 mod members;
