@@ -241,6 +241,26 @@ impl Simulator {
         self.shared.bus.snapshot()
     }
 
+    /// Waits until `condition` holds, checking every 10 ms, for at most `timeout`; returns
+    /// whether it held. For tests that wait on a bot ("it connected", "it added the role")
+    /// without sleeping for a guessed time.
+    pub async fn wait_for(
+        &self,
+        timeout: std::time::Duration,
+        mut condition: impl FnMut(&Simulator) -> bool,
+    ) -> bool {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            if condition(self) {
+                return true;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    }
+
     /// Number of identified gateway connections.
     pub fn live_sessions(&self) -> usize {
         self.shared.gateway.live_sessions()

@@ -78,7 +78,7 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/_sim/channels/{channel_id}", patch(update_channel))
         .route("/_sim/channels/{channel_id}/messages", post(post_message))
         .route("/_sim/interactions", post(invoke_command))
-        .route("/_sim/actions", get(actions))
+        .route("/_sim/actions", get(actions).delete(take_actions))
         .route("/_sim/commands", get(commands))
         .route("/_sim/faults/gateway", post(gateway_fault))
         .route("/_sim/faults/rest", post(rest_fault))
@@ -301,6 +301,10 @@ async fn invoke_command(
 
 async fn actions(State(shared): State<Arc<Shared>>) -> Json<Value> {
     Json(json!(sim(shared).bot_actions()))
+}
+
+async fn take_actions(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(json!(sim(shared).take_bot_actions()))
 }
 
 #[derive(Debug, Deserialize)]

@@ -2,13 +2,15 @@
 //!
 //! Layout: [`compression`] wraps outgoing frames, [`session`] holds sequence numbers and the
 //! registry, [`identify`] answers IDENTIFY with READY and GUILD_CREATEs, [`resume`] answers
-//! RESUME, [`chunking`] answers REQUEST_GUILD_MEMBERS. This file owns the socket loop:
-//! heartbeats, the client send limit, control-API faults and dispatch fan-out.
+//! RESUME, [`chunking`] answers REQUEST_GUILD_MEMBERS and [`presence`] the bot's own
+//! PRESENCE_UPDATE. This file owns the socket loop: heartbeats, the client send limit,
+//! control-API faults and dispatch fan-out.
 
 mod chunking;
 pub mod compression;
 mod identify;
 pub mod intents;
+mod presence;
 mod resume;
 pub(crate) mod session;
 
@@ -284,7 +286,8 @@ impl Connection {
             1 => self.on_heartbeat().await,
             2 => self.on_identify(payload.d).await,
             6 => self.on_resume(payload.d).await,
-            3 | 4 if self.session.is_some() => Flow::Continue,
+            3 if self.session.is_some() => self.on_presence_update(payload.d).await,
+            4 if self.session.is_some() => Flow::Continue,
             8 if self.session.is_some() => self.on_request_members(payload.d).await,
             3 | 4 | 8 => {
                 self.out

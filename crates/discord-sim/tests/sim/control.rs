@@ -159,3 +159,34 @@ async fn http_scenario_build_and_unknown_rest_routes() {
         json!({"message": "404: Not Found", "code": 0})
     );
 }
+
+#[tokio::test]
+async fn tests_can_wait_for_the_bot_and_take_its_actions() {
+    let sim = spawn(crate::support::config(5)).await;
+    let guild_id = sim.guild_ids()[0];
+    let channel = sim.channels(guild_id).unwrap()[0].id;
+    let rest = sim.urls().rest;
+    let token = format!("Bot {}", sim.bot_token());
+    // A stand-in for a bot that answers a little later.
+    tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        http()
+            .post(format!("{rest}/channels/{channel}/messages"))
+            .header("Authorization", token)
+            .json(&json!({"content": "pong"}))
+            .send()
+            .await
+            .unwrap();
+    });
+    let answered = sim
+        .wait_for(std::time::Duration::from_secs(5), |s| {
+            !s.bot_actions().is_empty()
+        })
+        .await;
+    assert!(answered);
+    let taken = sim.take_bot_actions();
+    assert!(
+        matches!(&taken[0], discord_sim::BotAction::MessageCreated { content, .. } if content == "pong")
+    );
+    assert!(sim.bot_actions().is_empty());
+}

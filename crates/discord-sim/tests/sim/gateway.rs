@@ -467,3 +467,24 @@ async fn silence_closes_with_4009() {
     // No heartbeats: after two missed intervals (plus a second of grace) Discord closes.
     assert_eq!(client.close_code().await, Some(4009));
 }
+
+#[tokio::test]
+async fn the_bots_own_presence_update_is_applied_and_announced() {
+    let sim = spawn(config(5)).await;
+    let guild_id = sim.guild_ids()[0];
+    let mut client = RawClient::connect(&sim, "").await;
+    client.identify(&sim.bot_token(), ALL_INTENTS, None).await;
+    client.dispatch("GUILD_CREATE").await;
+    let d = json!({"since": null, "afk": false, "status": "dnd", "activities": [
+        {"name": "Custom Status", "type": 4, "state": "syncing"},
+        {"name": "the roster", "type": 3}
+    ]});
+    client.send(json!({"op": 3, "d": d})).await;
+    let presence = client.dispatch("PRESENCE_UPDATE").await;
+    parse_strict("PRESENCE_UPDATE", &presence);
+    assert_eq!(presence["user"]["id"], sim.bot_user_id().to_string());
+    let truth = sim.member(guild_id, sim.bot_user_id()).unwrap().presence;
+    assert_eq!(truth.status, Status::Dnd);
+    assert_eq!(truth.custom_status.as_deref(), Some("syncing"));
+    assert_eq!(truth.activities[0].name, "the roster");
+}

@@ -113,6 +113,12 @@ impl Simulator {
         self.shared.world().journal.clone()
     }
 
+    /// Returns what the bot did so far and forgets it, so a test can look at one step at a
+    /// time.
+    pub fn take_bot_actions(&self) -> Vec<BotAction> {
+        std::mem::take(&mut self.shared.world().journal)
+    }
+
     /// Application commands the bot registered (`None` = global).
     pub fn registered_commands(&self, guild_id: Option<u64>) -> Option<Value> {
         self.shared.world().commands.get(&guild_id).cloned()
