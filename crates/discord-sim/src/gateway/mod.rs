@@ -334,43 +334,13 @@ impl Connection {
     ) -> Flow {
         let mut written = 0u64;
         let mut next = Some(first);
-        while let Some(event) = next.take() {
-            match event {
-                Ok(dispatch) => {
-                    let Some(session) = self.session.as_mut() else {
-                        return Flow::Continue;
-                    };
-                    if session.wants(&dispatch) {
-                        let frame = if dispatch.name == "GUILD_CREATE" && dispatch.data.is_empty() {
-                            let world = self.shared.world();
-                            let data =
-                                world.guild(dispatch.guild_id.unwrap_or_default()).map(|g| {
-                                    identify::guild_create(
-                                        &world,
-                                        g,
-                                        session.intents,
-                                        session.large_threshold,
-                                    )
-                                    .to_string()
-                                });
-                            drop(world);
-                            match data {
-                                Some(data) => session.frame(dispatch.name, &data),
-                                None => continue,
-                            }
-                        } else {
-                            let data = session.data_for(&dispatch);
-                            session.frame(dispatch.name, data)
-                        };
-                        if self.out.feed(frame).await.is_err() {
-                            return Flow::Stop;
-                        }
-                        written += 1;
-                    }
-                }
+        for _ in 0..DISPATCH_BATCH {
+            let Some(event) = next.take() else { break };
+            let dispatch = match event {
+                Ok(dispatch) => dispatch,
                 Err(broadcast::error::RecvError::Lagged(_)) => {
-                    // Events were lost; a real client would then be out of step, so end the
-                    // session the way Discord does with a slow consumer.
+                    // Events were lost; the client would be out of step, so end the session
+                    // as Discord does with a consumer that cannot keep up.
                     self.keep_session = false;
                     self.out
                         .close(close::UNKNOWN_ERROR, "Client too slow.")
@@ -378,19 +348,23 @@ impl Connection {
                     return Flow::Stop;
                 }
                 Err(broadcast::error::RecvError::Closed) => return Flow::Stop,
+            };
+            if let Some(frame) = self.render(&dispatch) {
+                if self.out.feed(frame).await.is_err() {
+                    return Flow::Stop;
+                }
+                written += 1;
             }
-            if written as usize >= DISPATCH_BATCH {
-                break;
-            }
-            if let Some(session) = self.session.as_mut() {
-                next = match session.receiver.try_recv() {
+            next = self
+                .session
+                .as_mut()
+                .and_then(|s| match s.receiver.try_recv() {
                     Ok(dispatch) => Some(Ok(dispatch)),
                     Err(broadcast::error::TryRecvError::Lagged(n)) => {
                         Some(Err(broadcast::error::RecvError::Lagged(n)))
                     }
                     Err(_) => None,
-                };
-            }
+                });
         }
         self.shared
             .bus
@@ -401,6 +375,26 @@ impl Connection {
             Ok(()) => Flow::Continue,
             Err(_) => Flow::Stop,
         }
+    }
+
+    /// The frame this session gets for a dispatch, if it gets one at all.
+    fn render(&mut self, dispatch: &Dispatch) -> Option<Utf8Bytes> {
+        let session = self.session.as_mut()?;
+        if !session.wants(dispatch) {
+            return None;
+        }
+        if dispatch.name == "GUILD_CREATE" && dispatch.data.is_empty() {
+            // A guild that appeared while connected: rendered for this session's intents.
+            let data = {
+                let world = self.shared.world();
+                let guild = world.guild(dispatch.guild_id?)?;
+                identify::guild_create(&world, guild, session.intents, session.large_threshold)
+                    .to_string()
+            };
+            return Some(session.frame(dispatch.name, &data));
+        }
+        let data = session.data_for(dispatch);
+        Some(session.frame(dispatch.name, data))
     }
 
     /// Sends a dispatch built for this session only (READY, GUILD_CREATE, chunks).
