@@ -333,9 +333,8 @@ impl Connection {
         first: Result<Arc<Dispatch>, broadcast::error::RecvError>,
     ) -> Flow {
         let mut written = 0u64;
-        let mut next = Some(first);
-        for _ in 0..DISPATCH_BATCH {
-            let Some(event) = next.take() else { break };
+        let mut event = first;
+        for processed in 1.. {
             let dispatch = match event {
                 Ok(dispatch) => dispatch,
                 Err(broadcast::error::RecvError::Lagged(_)) => {
@@ -355,16 +354,21 @@ impl Connection {
                 }
                 written += 1;
             }
-            next = self
-                .session
-                .as_mut()
-                .and_then(|s| match s.receiver.try_recv() {
-                    Ok(dispatch) => Some(Ok(dispatch)),
-                    Err(broadcast::error::TryRecvError::Lagged(n)) => {
-                        Some(Err(broadcast::error::RecvError::Lagged(n)))
-                    }
-                    Err(_) => None,
-                });
+            // Take another only when it will be handled in this batch: one taken and then
+            // dropped would be lost for good.
+            if processed >= DISPATCH_BATCH {
+                break;
+            }
+            let Some(session) = self.session.as_mut() else {
+                break;
+            };
+            event = match session.receiver.try_recv() {
+                Ok(dispatch) => Ok(dispatch),
+                Err(broadcast::error::TryRecvError::Lagged(n)) => {
+                    Err(broadcast::error::RecvError::Lagged(n))
+                }
+                Err(_) => break,
+            };
         }
         self.shared
             .bus

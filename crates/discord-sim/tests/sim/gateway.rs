@@ -488,3 +488,20 @@ async fn the_bots_own_presence_update_is_applied_and_announced() {
     assert_eq!(truth.custom_status.as_deref(), Some("syncing"));
     assert_eq!(truth.activities[0].name, "the roster");
 }
+
+#[tokio::test]
+async fn bursts_arrive_complete_and_in_sequence() {
+    let sim = spawn(config(300)).await;
+    let mut client = RawClient::connect(&sim, "zlib-stream").await;
+    client.identify(&sim.bot_token(), ALL_INTENTS, None).await;
+    client.dispatch("GUILD_CREATE").await;
+    let first_seq = client.seq.unwrap() + 1;
+    // Far more than one write batch, published faster than the socket drains.
+    assert_eq!(sim.churn_burst(2000, 4), 2000);
+    for expected in first_seq..first_seq + 2000 {
+        let payload = client.recv_payload().await;
+        assert_eq!(payload["t"], "PRESENCE_UPDATE");
+        assert_eq!(payload["s"], expected);
+    }
+    assert_eq!(sim.counters().by_event["PRESENCE_UPDATE"], 2000);
+}
