@@ -69,16 +69,18 @@ async fn main() {
     println!("presence changes applied and serialized, no client: {rate:.0}/s");
 
     for compress in ["", "zstd-stream"] {
-        let (rate, count) = fan_out(&sim, compress, dispatches).await;
+        let rate = fan_out(&sim, compress, dispatches, 1).await;
         let label = if compress.is_empty() {
             "none"
         } else {
             compress
         };
         println!(
-            "dispatches delivered to one client (compression {label}): {rate:.0}/s over {count}"
+            "dispatches delivered to one client (compression {label}): {rate:.0}/s over {dispatches}"
         );
     }
+    let rate = fan_out(&sim, "", dispatches / 4, 4).await;
+    println!("dispatches delivered to four clients, summed: {rate:.0}/s");
 
     for target in [60_000.0, 120_000.0] {
         let rate = generator(&sim, target).await;
@@ -121,29 +123,45 @@ async fn connect(sim: &Simulator, compress: &str, intents: u64) -> Socket {
     ws
 }
 
-/// Counts every frame after READY and GUILD_CREATE until `total` dispatches arrived.
-async fn fan_out(sim: &Simulator, compress: &str, total: u64) -> (f64, u64) {
-    let mut ws = connect(sim, compress, 1 | (1 << 8)).await;
-    // READY and GUILD_CREATE.
-    ws.next().await;
-    ws.next().await;
-    let received = Arc::new(AtomicU64::new(0));
-    let counter = received.clone();
-    let reader = tokio::spawn(async move {
-        while let Some(Ok(message)) = ws.next().await {
-            if matches!(message, Message::Text(_) | Message::Binary(_)) {
-                counter.fetch_add(1, Ordering::Relaxed);
+/// Publishes `total` presence changes to `clients` connected clients and returns the
+/// dispatches delivered per second, summed over the clients.
+async fn fan_out(sim: &Simulator, compress: &str, total: u64, clients: usize) -> f64 {
+    let mut counters = Vec::new();
+    let mut readers = Vec::new();
+    for _ in 0..clients {
+        let mut ws = connect(sim, compress, 1 | (1 << 8)).await;
+        // READY and GUILD_CREATE.
+        ws.next().await;
+        ws.next().await;
+        let received = Arc::new(AtomicU64::new(0));
+        let counter = received.clone();
+        readers.push(tokio::spawn(async move {
+            while let Some(Ok(message)) = ws.next().await {
+                if matches!(message, Message::Text(_) | Message::Binary(_)) {
+                    counter.fetch_add(1, Ordering::Relaxed);
+                }
             }
+        }));
+        counters.push(received);
+    }
+    let slowest = {
+        let counters = counters.clone();
+        move || {
+            counters
+                .iter()
+                .map(|c| c.load(Ordering::Relaxed))
+                .min()
+                .unwrap_or(0)
         }
-    });
+    };
     let started = Instant::now();
     let producer_sim = sim.clone();
-    let producer_count = received.clone();
+    let producer_slowest = slowest.clone();
     let producer = tokio::task::spawn_blocking(move || {
         let mut produced = 0;
         let mut seed = 0;
         while produced < total {
-            while produced.saturating_sub(producer_count.load(Ordering::Relaxed)) > IN_FLIGHT {
+            while produced.saturating_sub(producer_slowest()) > IN_FLIGHT {
                 std::thread::sleep(Duration::from_micros(200));
             }
             seed += 1;
@@ -152,12 +170,14 @@ async fn fan_out(sim: &Simulator, compress: &str, total: u64) -> (f64, u64) {
         }
     });
     producer.await.expect("producer");
-    while received.load(Ordering::Relaxed) < total {
+    while slowest() < total {
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
     let elapsed = started.elapsed().as_secs_f64();
-    reader.abort();
-    (total as f64 / elapsed, total)
+    for reader in readers {
+        reader.abort();
+    }
+    (total * clients as u64) as f64 / elapsed
 }
 
 /// Runs the rate-driven churn generator for three seconds and counts what a client receives.
