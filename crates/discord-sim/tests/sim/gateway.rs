@@ -505,3 +505,22 @@ async fn bursts_arrive_complete_and_in_sequence() {
     }
     assert_eq!(sim.counters().by_event["PRESENCE_UPDATE"], 2000);
 }
+
+#[tokio::test]
+async fn resumable_invalid_session_can_be_resumed() {
+    let sim = spawn(config(5)).await;
+    let mut client = RawClient::connect(&sim, "").await;
+    let ready = client.identify(&sim.bot_token(), ALL_INTENTS, None).await;
+    client.dispatch("GUILD_CREATE").await;
+    sim.gateway_fault(GatewayFault::InvalidSession {
+        resumable: true,
+        shard: None,
+    });
+    let payload = client.recv_payload().await;
+    assert_eq!(
+        (payload["op"].clone(), payload["d"].clone()),
+        (json!(9), json!(true))
+    );
+    client.close_with(4000).await;
+    assert_eq!(try_resume(&sim, &ready["session_id"]).await["t"], "RESUMED");
+}
