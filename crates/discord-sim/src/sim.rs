@@ -158,6 +158,10 @@ impl Simulator {
                 () = shutdown => {}
                 () = shared.shutdown.notified() => {}
             }
+            // 4000 keeps sessions resumable, as when Discord restarts a gateway node.
+            shared
+                .gateway
+                .close_all(crate::gateway::intents::close::UNKNOWN_ERROR);
         };
         axum::serve(listener, app)
             .with_graceful_shutdown(stop)

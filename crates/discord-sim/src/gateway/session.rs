@@ -200,6 +200,16 @@ impl GatewayState {
             .count()
     }
 
+    /// Closes every connection, identified or not; used at shutdown so that open sockets do
+    /// not hold the server's graceful stop forever.
+    pub fn close_all(&self, code: u16) {
+        if let Ok(live) = self.live.lock() {
+            for connection in live.values() {
+                let _ = connection.commands.send(ConnectionCommand::Close(code));
+            }
+        }
+    }
+
     /// Number of identified connections.
     pub fn live_sessions(&self) -> usize {
         self.live

@@ -524,3 +524,28 @@ async fn resumable_invalid_session_can_be_resumed() {
     client.close_with(4000).await;
     assert_eq!(try_resume(&sim, &ready["session_id"]).await["t"], "RESUMED");
 }
+
+#[tokio::test]
+async fn shutdown_closes_gateway_connections_and_returns() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let sim = discord_sim::Simulator::new(config(5));
+    sim.prepare(&listener).unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let runner = sim.clone();
+    let server = tokio::spawn(async move {
+        runner
+            .run(listener, async {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    let mut client = RawClient::connect(&sim, "").await;
+    client.identify(&sim.bot_token(), ALL_INTENTS, None).await;
+    stop.send(()).unwrap();
+    assert_eq!(client.close_code().await, Some(4000));
+    let finished = tokio::time::timeout(Duration::from_secs(5), server).await;
+    assert!(
+        matches!(finished, Ok(Ok(Ok(())))),
+        "the server stops: {finished:?}"
+    );
+}
