@@ -195,9 +195,8 @@ async fn generator(sim: &Simulator, rate_per_second: f64) -> f64 {
         }
     });
     sim.start_churn(discord_sim::ChurnSpec {
-        rate_per_second,
         seed: 11,
-        guild_id: None,
+        ..discord_sim::ChurnSpec::at_rate(rate_per_second)
     });
     // Skip the first half second while the generator's pick list is built.
     tokio::time::sleep(Duration::from_millis(500)).await;

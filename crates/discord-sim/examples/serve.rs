@@ -32,9 +32,8 @@ async fn main() -> Result<(), discord_sim::Error> {
     });
     // Two presence changes a second keep a roster page lively without flooding it.
     sim.start_churn(ChurnSpec {
-        rate_per_second: 2.0,
-        seed: 1,
-        guild_id: None,
+        only_members_with_roles: true,
+        ..ChurnSpec::at_rate(2.0)
     });
     server.await.unwrap_or(Ok(()))
 }

@@ -30,6 +30,22 @@ pub struct ChurnSpec {
     /// Only members of this guild; every guild when absent.
     #[serde(default, deserialize_with = "crate::snowflake::deserialize_opt")]
     pub guild_id: Option<u64>,
+    /// Only members holding at least one role (the staff, in the usual scenarios), so a
+    /// roster page sees the churn without a flood elsewhere.
+    #[serde(default)]
+    pub only_members_with_roles: bool,
+}
+
+impl ChurnSpec {
+    /// Every member of every guild, `rate_per_second` changes a second, seed 0.
+    pub fn at_rate(rate_per_second: f64) -> Self {
+        Self {
+            rate_per_second,
+            seed: 0,
+            guild_id: None,
+            only_members_with_roles: false,
+        }
+    }
 }
 
 /// A running generator; stops when dropped.
@@ -64,14 +80,14 @@ fn cached_targets(shared: &Shared, guild_id: Option<u64>) -> Arc<Vec<(u64, u64)>
         .lock()
         .unwrap_or_else(|e| e.into_inner());
     if cache.key != Some((guild_id, members)) {
-        cache.targets = Arc::new(targets(shared, guild_id));
+        cache.targets = Arc::new(targets(shared, guild_id, false));
         cache.key = Some((guild_id, members));
     }
     cache.targets.clone()
 }
 
 /// Every (guild, member) pair the generator may pick, the bot excluded.
-fn targets(shared: &Shared, guild_id: Option<u64>) -> Vec<(u64, u64)> {
+fn targets(shared: &Shared, guild_id: Option<u64>, only_with_roles: bool) -> Vec<(u64, u64)> {
     let world = shared.world();
     let bot = world.bot.user_id;
     world
@@ -80,9 +96,11 @@ fn targets(shared: &Shared, guild_id: Option<u64>) -> Vec<(u64, u64)> {
         .filter(|g| guild_id.is_none_or(|id| id == g.id))
         .flat_map(|g| {
             g.members
-                .keys()
-                .filter(move |id| **id != bot)
-                .map(move |id| (g.id, *id))
+                .iter()
+                .filter(move |(id, member)| {
+                    **id != bot && (!only_with_roles || !member.roles.is_empty())
+                })
+                .map(move |(id, _)| (g.id, *id))
         })
         .collect()
 }
@@ -158,7 +176,7 @@ impl Simulator {
 }
 
 async fn run(shared: Arc<Shared>, spec: ChurnSpec) {
-    let targets = targets(&shared, spec.guild_id);
+    let targets = targets(&shared, spec.guild_id, spec.only_members_with_roles);
     let mut rng = SmallRng::seed_from_u64(spec.seed);
     let started = Instant::now();
     let mut done: u64 = 0;

@@ -190,3 +190,22 @@ async fn tests_can_wait_for_the_bot_and_take_its_actions() {
     );
     assert!(sim.bot_actions().is_empty());
 }
+
+#[tokio::test]
+async fn churn_can_be_limited_to_members_with_roles() {
+    let sim = spawn(config(200)).await;
+    let guild_id = sim.guild_ids()[0];
+    let mut gateway = RawClient::connect(&sim, "").await;
+    gateway.identify(&sim.bot_token(), ALL_INTENTS, None).await;
+    gateway.dispatch("GUILD_CREATE").await;
+    sim.start_churn(discord_sim::ChurnSpec {
+        only_members_with_roles: true,
+        ..discord_sim::ChurnSpec::at_rate(1000.0)
+    });
+    for _ in 0..30 {
+        let presence = gateway.dispatch("PRESENCE_UPDATE").await;
+        let user: u64 = presence["user"]["id"].as_str().unwrap().parse().unwrap();
+        assert!(!sim.member(guild_id, user).unwrap().roles.is_empty());
+    }
+    sim.stop_churn();
+}
