@@ -1,7 +1,7 @@
 //! Runs the demo simulator on a fixed port with live presence churn, for trying clients by
 //! hand: `cargo run -p discord-sim --example serve -- 127.0.0.1:8081`.
 
-use discord_sim::{ChurnSpec, SimConfig, Simulator};
+use discord_sim::{ChurnScope, ChurnSpec, SimConfig, Simulator};
 
 #[tokio::main]
 async fn main() -> Result<(), discord_sim::Error> {
@@ -31,9 +31,6 @@ async fn main() -> Result<(), discord_sim::Error> {
             .await
     });
     // Two presence changes a second keep a roster page lively without flooding it.
-    sim.start_churn(ChurnSpec {
-        only_members_with_roles: true,
-        ..ChurnSpec::at_rate(2.0)
-    });
+    sim.start_churn_in(ChurnSpec::at_rate(2.0), ChurnScope::MembersWithRoles);
     server.await.unwrap_or(Ok(()))
 }

@@ -30,10 +30,18 @@ pub struct ChurnSpec {
     /// Only members of this guild; every guild when absent.
     #[serde(default, deserialize_with = "crate::snowflake::deserialize_opt")]
     pub guild_id: Option<u64>,
+}
+
+/// Which members the churn generator picks from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChurnScope {
+    /// Everyone but the bot.
+    #[default]
+    AllMembers,
     /// Only members holding at least one role (the staff, in the usual scenarios), so a
     /// roster page sees the churn without a flood elsewhere.
-    #[serde(default)]
-    pub only_members_with_roles: bool,
+    MembersWithRoles,
 }
 
 impl ChurnSpec {
@@ -43,7 +51,6 @@ impl ChurnSpec {
             rate_per_second,
             seed: 0,
             guild_id: None,
-            only_members_with_roles: false,
         }
     }
 }
@@ -142,10 +149,15 @@ fn apply(shared: &Shared, rng: &mut SmallRng, targets: &[(u64, u64)], count: usi
 }
 
 impl Simulator {
-    /// Starts (or replaces) the churn generator.
+    /// Starts (or replaces) the churn generator over every member.
     pub fn start_churn(&self, spec: ChurnSpec) {
+        self.start_churn_in(spec, ChurnScope::AllMembers);
+    }
+
+    /// Starts (or replaces) the churn generator over the members `scope` selects.
+    pub fn start_churn_in(&self, spec: ChurnSpec, scope: ChurnScope) {
         let shared = self.shared.clone();
-        let handle = tokio::spawn(run(shared, spec));
+        let handle = tokio::spawn(run(shared, spec, scope));
         if let Ok(mut churn) = self.shared.churn.lock() {
             *churn = Some(ChurnTask { handle });
         }
@@ -175,8 +187,9 @@ impl Simulator {
     }
 }
 
-async fn run(shared: Arc<Shared>, spec: ChurnSpec) {
-    let targets = targets(&shared, spec.guild_id, spec.only_members_with_roles);
+async fn run(shared: Arc<Shared>, spec: ChurnSpec, scope: ChurnScope) {
+    let only_with_roles = scope == ChurnScope::MembersWithRoles;
+    let targets = targets(&shared, spec.guild_id, only_with_roles);
     let mut rng = SmallRng::seed_from_u64(spec.seed);
     let started = Instant::now();
     let mut done: u64 = 0;

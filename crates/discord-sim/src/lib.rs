@@ -61,7 +61,7 @@ pub mod state;
 
 use std::future::Future;
 
-pub use churn::ChurnSpec;
+pub use churn::{ChurnScope, ChurnSpec};
 pub use config::{PrivilegedIntents, RestLimits, Secret, SimConfig};
 pub use control::faults::{GatewayFault, RestFault};
 pub use control::ops::{

@@ -16,7 +16,7 @@ use super::faults::{GatewayFault, RestFault};
 use super::ops::{
     ChannelChange, CommandInvocation, GuildChange, MemberChange, NewMember, UserChange,
 };
-use crate::churn::ChurnSpec;
+use crate::churn::{ChurnScope, ChurnSpec};
 use crate::error::Error;
 use crate::sim::{Shared, Simulator};
 use crate::state::{PresenceSpec, RoleRecord, ScenarioSpec};
@@ -337,14 +337,24 @@ async fn rest_fault(State(shared): State<Arc<Shared>>, Json(fault): Json<RestFau
     StatusCode::NO_CONTENT
 }
 
+/// `PUT /_sim/churn`: the spec plus an optional `scope`.
+#[derive(Debug, Deserialize)]
+struct ChurnRequest {
+    #[serde(flatten)]
+    spec: ChurnSpec,
+    #[serde(default)]
+    scope: ChurnScope,
+}
+
 async fn start_churn(
     State(shared): State<Arc<Shared>>,
-    Json(spec): Json<ChurnSpec>,
+    Json(request): Json<ChurnRequest>,
 ) -> Result<StatusCode> {
+    let ChurnRequest { spec, scope } = request;
     if !(spec.rate_per_second.is_finite() && spec.rate_per_second > 0.0) {
         return Err(Error::Invalid("rate_per_second must be a positive number".into()).into());
     }
-    sim(shared).start_churn(spec);
+    sim(shared).start_churn_in(spec, scope);
     Ok(StatusCode::NO_CONTENT)
 }
 

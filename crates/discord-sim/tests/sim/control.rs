@@ -198,10 +198,14 @@ async fn churn_can_be_limited_to_members_with_roles() {
     let mut gateway = RawClient::connect(&sim, "").await;
     gateway.identify(&sim.bot_token(), ALL_INTENTS, None).await;
     gateway.dispatch("GUILD_CREATE").await;
-    sim.start_churn(discord_sim::ChurnSpec {
-        only_members_with_roles: true,
-        ..discord_sim::ChurnSpec::at_rate(1000.0)
-    });
+    let client = http();
+    let started = client
+        .put(format!("{}/churn", sim.urls().control))
+        .json(&json!({"rate_per_second": 1000.0, "scope": "members_with_roles"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status(), 204);
     for _ in 0..30 {
         let presence = gateway.dispatch("PRESENCE_UPDATE").await;
         let user: u64 = presence["user"]["id"].as_str().unwrap().parse().unwrap();
