@@ -49,6 +49,8 @@ pub struct BotConfig {
     pub prefix_commands: bool,
     /// Members per API batch (the seed used 100).
     pub batch_size: usize,
+    /// Discord user ids allowed to run `sync` besides the application's owner and team.
+    pub extra_owners: Vec<u64>,
 }
 
 impl std::fmt::Debug for BotConfig {
@@ -75,6 +77,7 @@ impl BotConfig {
             sync_interval: Duration::from_secs(120),
             prefix_commands: true,
             batch_size: 100,
+            extra_owners: Vec::new(),
         }
     }
 
@@ -142,6 +145,7 @@ pub async fn run(
     if let Some(team) = &application.team {
         owners.extend(team.members.iter().map(|m| m.user.id.get()));
     }
+    owners.extend(config.extra_owners.iter().copied());
 
     let (ids, total) = match config.shards.clone() {
         Some(range) => range,

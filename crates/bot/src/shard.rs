@@ -2,11 +2,13 @@
 //! updates for the queue, and command replies.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::Utc;
 use tokio::sync::watch;
 use twilight_gateway::{CloseFrame, Event, EventTypeFlags, MessageSender, Shard, StreamExt};
 use twilight_model::gateway::payload::incoming::GuildCreate;
+use twilight_model::gateway::payload::incoming::rate_limited::RateLimitMetadata;
 use twilight_model::gateway::payload::outgoing::RequestGuildMembers;
 use twilight_model::id::Id;
 use twilight_model::id::marker::GuildMarker;
@@ -144,6 +146,25 @@ async fn handle(context: &Context, slot: usize, sender: &MessageSender, event: E
                 update.0.guild_id.get(),
                 convert::presence(&update.0, Utc::now()),
             );
+        }
+        Event::RateLimited(limited) => {
+            // Discord allows one all-members request per guild per 30 s; a fresh session soon
+            // after the last sync hits it. Ask again once allowed, so the sync completes.
+            if let RateLimitMetadata::RequestGuildMembers { guild_id, .. } = limited.meta {
+                let wait = Duration::from_secs_f32(limited.retry_after.clamp(0.0, 120.0));
+                tracing::info!(
+                    guild = guild_id.get(),
+                    ?wait,
+                    "member request rate limited; asking again when allowed"
+                );
+                let sender = sender.clone();
+                tokio::spawn(async move {
+                    tokio::time::sleep(wait).await;
+                    if let Err(e) = sender.command(&request_all_members(guild_id)) {
+                        tracing::warn!(guild = guild_id.get(), error = %e, "could not repeat the member request");
+                    }
+                });
+            }
         }
         Event::MessageCreate(message) => crate::commands::on_message(context, slot, &message).await,
         _ => {}

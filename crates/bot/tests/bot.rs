@@ -26,18 +26,33 @@ struct Running {
 }
 
 async fn start(backend: Backend, members: u32) -> Running {
+    start_with(backend, members, |_| Vec::new()).await
+}
+
+/// Starts the simulator, the API and the bot; `owners` picks extra bot owners from the
+/// simulated community.
+async fn start_with(
+    backend: Backend,
+    members: u32,
+    owners: impl Fn(&Simulator) -> Vec<u64>,
+) -> Running {
     let sim = Simulator::spawn(SimConfig {
         scenario: Some(ScenarioSpec::single_guild(members)),
         heartbeat_interval: Duration::from_millis(1000),
+        // Discord's 30 s between all-members requests, shortened so the fault tests, which
+        // start several fresh sessions, finish quickly; the bot's retry path is the same.
+        all_members_request_interval: Duration::from_secs(3),
         ..SimConfig::default()
     })
     .await
     .expect("start the simulator");
     let api = spawn_api(backend).await;
     let urls = sim.urls();
+    let extra_owners = owners(&sim);
     let config = BotConfig {
         gateway_url: Some(urls.gateway.clone()),
         rest_proxy: Some(urls.proxy_addr.clone()),
+        extra_owners,
         ..BotConfig::new(sim.bot_token())
     };
     let (stop, stopped) = oneshot::channel::<()>();
@@ -314,4 +329,203 @@ async fn mirrors_five_thousand_members_and_follows_changes(backend: Backend) {
     assert!(status.configured && !status.is_running, "{status:?}");
 }
 
-both_backends!(mirrors_five_thousand_members_and_follows_changes);
+/// The presence the API holds for every member equals the simulator's ground truth (a member
+/// with no stored presence counts as offline).
+async fn presences_match_truth(run: &Running, guild: i64) -> bool {
+    let client = &run.api.client;
+    let mut stored = std::collections::HashMap::new();
+    let mut cursor = None;
+    loop {
+        let Ok(page) = client
+            .list_presences(&PresenceFilter {
+                guild_id: Some(guild),
+                cursor,
+                limit: Some(1000),
+                ..Default::default()
+            })
+            .await
+        else {
+            return false;
+        };
+        stored.extend(
+            page.presences
+                .into_iter()
+                .map(|p| (p.user_discord_id.get(), p.status)),
+        );
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    let truth = run.sim.members(run.guild, 0, 100_000).unwrap();
+    truth.iter().all(|m| {
+        let want = match m.presence.status {
+            Status::Online => PresenceStatus::Online,
+            Status::Idle => PresenceStatus::Idle,
+            Status::Dnd => PresenceStatus::Dnd,
+            _ => PresenceStatus::Offline,
+        };
+        stored
+            .get(&m.user_id)
+            .copied()
+            .unwrap_or(PresenceStatus::Offline)
+            == want
+    })
+}
+
+async fn recovers_from_gateway_faults(backend: Backend) {
+    use discord_sim::GatewayFault;
+
+    let mut run = start(backend, 400).await;
+    let client = run.api.client.clone();
+    let guild = eventually(Duration::from_secs(20), "the guild", || {
+        guild_id(&client, run.guild)
+    })
+    .await;
+    let expected = run.sim.member_count(run.guild).unwrap();
+    eventually(Duration::from_secs(30), "every member", || {
+        let client = client.clone();
+        async move { (all_members(&client, guild).await.len() == expected).then_some(()) }
+    })
+    .await;
+    let truth = run.sim.members(run.guild, 0, 1000).unwrap();
+    let people: Vec<u64> = truth.iter().filter(|m| !m.bot).map(|m| m.user_id).collect();
+    let statuses = [Status::Online, Status::Idle, Status::Dnd, Status::Offline];
+    let faults = [
+        GatewayFault::DropConnection { shard: None },
+        GatewayFault::Reconnect { shard: None },
+        GatewayFault::InvalidSession {
+            resumable: false,
+            shard: None,
+        },
+        GatewayFault::StopHeartbeatAcks,
+        GatewayFault::Close {
+            code: 4000,
+            shard: None,
+        },
+    ];
+    for (round, fault) in faults.into_iter().enumerate() {
+        run.sim.gateway_fault(fault);
+        // Changes made while the connection is down or being replaced must still arrive.
+        for (i, user) in people.iter().enumerate().skip(round).step_by(7).take(30) {
+            let status = statuses[(i + round) % statuses.len()];
+            run.sim
+                .set_presence(run.guild, *user, PresenceSpec::status(status))
+                .unwrap();
+        }
+        if fault == GatewayFault::StopHeartbeatAcks {
+            // Missing ACKs are noticed at the next heartbeats; then ACK again for the new session.
+            tokio::time::sleep(Duration::from_millis(2500)).await;
+            run.sim.gateway_fault(GatewayFault::ResumeHeartbeatAcks);
+        }
+        eventually(
+            Duration::from_secs(20),
+            &format!("presences to match after {fault:?}"),
+            || async { presences_match_truth(&run, guild).await.then_some(()) },
+        )
+        .await;
+    }
+    // The bot is connected again, and the members are all still there.
+    eventually(
+        Duration::from_secs(10),
+        "is_running after the faults",
+        || {
+            let client = client.clone();
+            async move { client.bot_status().await.ok()?.is_running.then_some(()) }
+        },
+    )
+    .await;
+    assert_eq!(all_members(&client, guild).await.len(), expected);
+    run.stop_bot().await;
+}
+
+async fn answers_ping_and_guards_sync(backend: Backend) {
+    // 1,233 members and the bot: 13 batches of 100, so progress shows at 5, 10 and 13.
+    let last_human = |sim: &Simulator| {
+        let guild = sim.guild_ids()[0];
+        sim.members(guild, 0, 5000)
+            .unwrap()
+            .into_iter()
+            .rev()
+            .find(|m| !m.bot)
+            .unwrap()
+            .user_id
+    };
+    let mut run = start_with(backend, 1233, |sim| vec![last_human(sim)]).await;
+    let manager = last_human(&run.sim);
+    let client = run.api.client.clone();
+    let guild = eventually(Duration::from_secs(20), "the guild", || {
+        guild_id(&client, run.guild)
+    })
+    .await;
+    eventually(Duration::from_secs(30), "every member", || {
+        let client = client.clone();
+        let expected = run.sim.member_count(run.guild).unwrap();
+        async move { (all_members(&client, guild).await.len() == expected).then_some(()) }
+    })
+    .await;
+    let channel = run.sim.channels(run.guild).unwrap()[0].id;
+    let member = run
+        .sim
+        .members(run.guild, 0, 1000)
+        .unwrap()
+        .into_iter()
+        .find(|m| !m.bot)
+        .unwrap()
+        .user_id;
+    assert_ne!(member, manager);
+    run.sim.post_message(channel, member, "!ping").unwrap();
+    run.sim.post_message(channel, member, "!sync").unwrap();
+    let replies = |sim: &Simulator| -> Vec<String> {
+        sim.bot_actions()
+            .into_iter()
+            .filter_map(|a| match a {
+                discord_sim::BotAction::MessageCreated { content, .. } => Some(content),
+                _ => None,
+            })
+            .collect()
+    };
+    let said = eventually(Duration::from_secs(10), "the replies", || {
+        let said = replies(&run.sim);
+        async move { (said.len() >= 2).then_some(said) }
+    })
+    .await;
+    assert!(
+        said.iter().any(|m| m.starts_with("Pong! Gateway latency")),
+        "{said:?}"
+    );
+    assert!(
+        said.iter().any(|m| m.contains("only the bot's owner")),
+        "{said:?}"
+    );
+
+    let before = said.len();
+    run.sim.post_message(channel, manager, "!sync").unwrap();
+    let said = eventually(Duration::from_secs(30), "the sync to complete", || {
+        let said = replies(&run.sim);
+        async move {
+            said.iter()
+                .any(|m| m.starts_with("Sync complete!"))
+                .then_some(said)
+        }
+    })
+    .await;
+    let members = run.sim.member_count(run.guild).unwrap();
+    assert_eq!(
+        &said[before..],
+        &[
+            format!("Syncing {members} members in batches of 100..."),
+            "Progress: 5/13 batches processed (500 members synced so far)".to_owned(),
+            "Progress: 10/13 batches processed (1000 members synced so far)".to_owned(),
+            format!("Progress: 13/13 batches processed ({members} members synced so far)"),
+            format!("Sync complete! Synced guild and {members} members."),
+        ]
+    );
+    run.stop_bot().await;
+}
+
+both_backends!(
+    mirrors_five_thousand_members_and_follows_changes,
+    recovers_from_gateway_faults,
+    answers_ping_and_guards_sync
+);

@@ -224,6 +224,8 @@ pub struct BotSettings {
     pub shards: Option<(std::ops::Range<u32>, u32)>,
     pub prefix_commands: bool,
     pub sync_interval: Duration,
+    /// Discord ids allowed to run `sync` besides the application's owner and team.
+    pub owners: Vec<u64>,
 }
 
 impl std::fmt::Debug for BotSettings {
@@ -277,6 +279,18 @@ impl BotSettings {
             Some((name, value)) => parse_duration(name, &value)?,
             None => Duration::from_secs(120),
         };
+        let owners = match first(source, &["GUILDHALL_BOT_OWNERS"]) {
+            Some((name, value)) => value
+                .split(',')
+                .map(|id| id.trim().parse::<u64>().ok().filter(|id| *id > 0))
+                .collect::<Option<Vec<u64>>>()
+                .ok_or_else(|| {
+                    SettingsError(format!(
+                        "{name} must be Discord user ids separated by commas, not {value:?}"
+                    ))
+                })?,
+            None => Vec::new(),
+        };
         Ok(Some(Self {
             token,
             gateway_url,
@@ -284,6 +298,7 @@ impl BotSettings {
             shards,
             prefix_commands,
             sync_interval,
+            owners,
         }))
     }
 
@@ -295,6 +310,7 @@ impl BotSettings {
             shards: self.shards.clone(),
             prefix_commands: self.prefix_commands,
             sync_interval: self.sync_interval,
+            extra_owners: self.owners.clone(),
             ..guildhall_bot::BotConfig::new(self.token.clone())
         }
     }
@@ -456,6 +472,7 @@ mod tests {
             ("GUILDHALL_DISCORD_REST_URL", "https://discord.com/api"),
             ("GUILDHALL_DISCORD_GATEWAY_URL", "http://x"),
             ("GUILDHALL_PREFIX_COMMANDS", "sometimes"),
+            ("GUILDHALL_BOT_OWNERS", "12,abc"),
         ] {
             let env: HashMap<&str, &str> = [("DISCORD_BOT_TOKEN", "abc"), (name, value)].into();
             let err = BotSettings::load(&env).unwrap_err();

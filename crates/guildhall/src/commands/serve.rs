@@ -25,11 +25,6 @@ pub async fn run(flags: &ServerFlags) -> CommandResult {
             settings.listen
         )
     })?;
-    let address = listener.local_addr()?;
-    tracing::info!(
-        database = %redact_url(&settings.database_url),
-        "guildhall API listening on http://{address} (docs at http://{address}/api/docs)"
-    );
     if bot.is_none() {
         tracing::info!("DISCORD_BOT_TOKEN is not set: running the API without the bot");
     }
@@ -61,6 +56,10 @@ pub async fn run_server(
         ..ApiConfig::default()
     };
     let app = App::build(store.clone(), config).await?;
+    tracing::info!(
+        database = %redact_url(&settings.database_url),
+        "guildhall API listening on http://{address} (docs at http://{address}/api/docs)"
+    );
     let (stop_api, api_stopped) = watch::channel(false);
     let server = tokio::spawn(app.serve(listener, wait_for(api_stopped)));
     let (stop_bot, bot_stopped) = watch::channel(false);
