@@ -9,7 +9,7 @@ use axum::routing::{get, patch, post};
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
-use super::RestError;
+use super::{InteractionTarget, RestError};
 use crate::gateway::intents;
 use crate::payload;
 use crate::sim::Shared;
@@ -155,25 +155,35 @@ fn overwrite_commands(
     Ok(stored)
 }
 
+/// Interaction callback type 4 answers with a message in the channel.
+const CHANNEL_MESSAGE_WITH_SOURCE: u64 = 4;
+/// Discord's message type for replies to slash commands.
+const CHAT_INPUT_COMMAND_MESSAGE: u8 = 20;
+
 async fn interaction_callback(
     State(shared): State<Arc<Shared>>,
     Path((interaction_id, token)): Path<(u64, String)>,
     Json(body): Json<Value>,
 ) -> Result<StatusCode, RestError> {
-    if shared.rest.interaction_id(&token) != Some(interaction_id) {
-        return Err(RestError::new(
-            StatusCode::NOT_FOUND,
-            10062,
-            "Unknown interaction",
-        ));
+    let target = shared
+        .rest
+        .interaction(&token)
+        .filter(|t| t.id == interaction_id)
+        .ok_or_else(|| RestError::new(StatusCode::NOT_FOUND, 10062, "Unknown interaction"))?;
+    let mut world = shared.world();
+    if body["type"].as_u64() == Some(CHANNEL_MESSAGE_WITH_SOURCE) {
+        let message = reply_message(&mut world, target, &body["data"]);
+        shared.emit(
+            "MESSAGE_CREATE",
+            Some(target.guild_id),
+            intents::GUILD_MESSAGES,
+            message.to_string(),
+        );
     }
-    shared
-        .world()
-        .journal
-        .push(BotAction::InteractionResponded {
-            interaction_id,
-            body,
-        });
+    world.journal.push(BotAction::InteractionResponded {
+        interaction_id,
+        body,
+    });
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -182,33 +192,51 @@ async fn create_followup(
     Path((_application_id, token)): Path<(u64, String)>,
     Json(body): Json<Value>,
 ) -> Result<Json<Value>, RestError> {
-    followup(&shared, token, body)
+    let message = followup(&shared, token, body)?;
+    let guild_id = message["guild_id"].as_str().and_then(|g| g.parse().ok());
+    shared.emit(
+        "MESSAGE_CREATE",
+        guild_id,
+        intents::GUILD_MESSAGES,
+        message.to_string(),
+    );
+    Ok(Json(message))
 }
 
+/// Editing the original response; Discord would send MESSAGE_UPDATE, which the simulator
+/// does not model, so the edit is only recorded.
 async fn edit_followup(
     State(shared): State<Arc<Shared>>,
     Path((_application_id, token, _message_id)): Path<(u64, String, String)>,
     Json(body): Json<Value>,
 ) -> Result<Json<Value>, RestError> {
-    followup(&shared, token, body)
+    followup(&shared, token, body).map(Json)
 }
 
-fn followup(shared: &Shared, token: String, body: Value) -> Result<Json<Value>, RestError> {
-    if shared.rest.interaction_id(&token).is_none() {
-        return Err(RestError::new(
-            StatusCode::NOT_FOUND,
-            10015,
-            "Unknown Webhook",
-        ));
-    }
+fn followup(shared: &Shared, token: String, body: Value) -> Result<Value, RestError> {
+    let target = shared
+        .rest
+        .interaction(&token)
+        .ok_or_else(|| RestError::new(StatusCode::NOT_FOUND, 10015, "Unknown Webhook"))?;
     let mut world = shared.world();
+    let message = reply_message(&mut world, target, &body);
+    world.journal.push(BotAction::FollowupSent {
+        interaction_token: token,
+        body,
+    });
+    Ok(message)
+}
+
+/// A reply to an interaction, posted by the application in the interaction's channel.
+fn reply_message(world: &mut World, target: InteractionTarget, body: &Value) -> Value {
     let message_id = world.ids.next_id();
-    let author = payload::user(&world, world.bot.user_id).unwrap_or_default();
+    let application_id = world.bot.application_id.to_string();
+    let author = payload::user(world, world.bot.user_id).unwrap_or_default();
     let content = body.get("content").and_then(Value::as_str).unwrap_or("");
-    let message = payload::MessageJson {
+    let mut message = payload::MessageJson {
         id: message_id,
-        channel_id: 0,
-        guild_id: None,
+        channel_id: target.channel_id,
+        guild_id: Some(target.guild_id),
         author,
         member: None,
         content,
@@ -216,9 +244,8 @@ fn followup(shared: &Shared, token: String, body: Value) -> Result<Json<Value>, 
         sent_at: u64::from(crate::state::now_unix()),
     }
     .to_value();
-    world.journal.push(BotAction::FollowupSent {
-        interaction_token: token,
-        body,
-    });
-    Ok(Json(message))
+    message["type"] = json!(CHAT_INPUT_COMMAND_MESSAGE);
+    message["application_id"] = json!(application_id);
+    message["webhook_id"] = json!(application_id);
+    message
 }

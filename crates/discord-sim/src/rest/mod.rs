@@ -21,6 +21,7 @@ use crate::config::RestLimits;
 use crate::control::faults::RestFault;
 use crate::sim::Shared;
 pub(crate) use error::RestError;
+
 use ratelimit::RateLimiter;
 
 /// Who is calling.
@@ -32,13 +33,21 @@ pub(crate) enum Caller {
     User(u64),
 }
 
+/// Where an interaction happened, so its replies land in the right channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct InteractionTarget {
+    pub id: u64,
+    pub guild_id: u64,
+    pub channel_id: u64,
+}
+
 /// REST-wide state.
 #[derive(Debug)]
 pub(crate) struct RestState {
     limiter: RateLimiter,
     faults: Mutex<VecDeque<RestFault>>,
-    /// Interaction token -> id, for callbacks and follow-ups.
-    interactions: Mutex<HashMap<String, u64>>,
+    /// Interaction token -> interaction, for callbacks and follow-ups.
+    interactions: Mutex<HashMap<String, InteractionTarget>>,
 }
 
 impl RestState {
@@ -63,13 +72,13 @@ impl RestState {
         self.faults.lock().ok()?.pop_front()
     }
 
-    pub fn remember_interaction(&self, id: u64, token: &str) {
+    pub fn remember_interaction(&self, token: &str, target: InteractionTarget) {
         if let Ok(mut interactions) = self.interactions.lock() {
-            interactions.insert(token.to_owned(), id);
+            interactions.insert(token.to_owned(), target);
         }
     }
 
-    pub fn interaction_id(&self, token: &str) -> Option<u64> {
+    pub fn interaction(&self, token: &str) -> Option<InteractionTarget> {
         self.interactions.lock().ok()?.get(token).copied()
     }
 }

@@ -307,15 +307,22 @@ async fn interaction_callbacks_and_followups() {
     let sim = spawn(config(5)).await;
     let guild_id = sim.guild_ids()[0];
     let user = sim.members(guild_id, 0, 3).unwrap()[1].user_id;
-    let interaction = sim
-        .invoke_command(discord_sim::CommandInvocation {
+    let mut gateway = crate::support::RawClient::connect(&sim, "").await;
+    gateway
+        .identify(&sim.bot_token(), crate::support::ALL_INTENTS, None)
+        .await;
+    gateway.dispatch("GUILD_CREATE").await;
+    let invoke = |name: &str| {
+        sim.invoke_command(discord_sim::CommandInvocation {
             guild_id,
             channel_id: None,
             user_id: user,
-            name: "ping".into(),
+            name: name.into(),
             options: Vec::new(),
         })
-        .unwrap();
+        .unwrap()
+    };
+    let interaction = invoke("sync");
     let client = http();
     let rest = sim.urls().rest;
     let wrong = client
@@ -349,6 +356,33 @@ async fn interaction_callbacks_and_followups() {
         .await
         .unwrap();
     assert_eq!(followup.status(), 200);
+    let posted = gateway.dispatch("MESSAGE_CREATE").await;
+    crate::support::parse_strict("MESSAGE_CREATE", &posted);
+    assert_eq!(posted["content"], "Progress: 1/3 batches");
+    assert_eq!(
+        posted["channel_id"],
+        sim.channels(guild_id).unwrap()[0].id.to_string()
+    );
+
+    // A type 4 callback answers with a message in the channel.
+    let ping = invoke("ping");
+    let answered = client
+        .post(format!(
+            "{rest}/interactions/{}/{}/callback",
+            ping.id, ping.token
+        ))
+        .json(&json!({"type": 4, "data": {"content": "Pong! 3 ms"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answered.status(), 204);
+    let reply = gateway.dispatch("MESSAGE_CREATE").await;
+    crate::support::parse_strict("MESSAGE_CREATE", &reply);
+    assert_eq!(
+        (reply["type"].clone(), reply["content"].clone()),
+        (json!(20), json!("Pong! 3 ms"))
+    );
+
     let actions = sim.bot_actions();
     assert!(
         matches!(&actions[0], BotAction::InteractionResponded { body, .. } if body["type"] == 5)

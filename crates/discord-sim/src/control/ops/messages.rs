@@ -96,9 +96,14 @@ impl Simulator {
             "context": 0,
             "attachment_size_limit": 10_485_760,
         });
-        self.shared
-            .rest
-            .remember_interaction(interaction_id, &token);
+        self.shared.rest.remember_interaction(
+            &token,
+            crate::rest::InteractionTarget {
+                id: interaction_id,
+                guild_id,
+                channel_id,
+            },
+        );
         drop(world);
         self.shared
             .emit("INTERACTION_CREATE", Some(guild_id), 0, data.to_string());
