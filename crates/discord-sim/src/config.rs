@@ -88,6 +88,9 @@ impl Default for RestLimits {
 pub struct SimConfig {
     /// Interval announced in HELLO.
     pub heartbeat_interval: Duration,
+    /// Slack after two missed heartbeat intervals before a silent connection is closed with
+    /// 4009; generous by default so a briefly busy client is not cut off.
+    pub heartbeat_grace: Duration,
     /// The bot's token; `None` derives a realistic-looking one from the bot's id.
     pub bot_token: Option<Secret>,
     /// The bot user's name.
@@ -122,6 +125,7 @@ impl Default for SimConfig {
     fn default() -> Self {
         Self {
             heartbeat_interval: Duration::from_millis(DISCORD_HEARTBEAT_INTERVAL_MS),
+            heartbeat_grace: Duration::from_secs(5),
             bot_token: None,
             bot_username: "Guildhall".into(),
             privileged_intents: PrivilegedIntents::ALL,

@@ -203,7 +203,8 @@ impl Connection {
         commands: &mut mpsc::UnboundedReceiver<ConnectionCommand>,
     ) {
         // Discord closes a connection that stops heartbeating; allow one missed beat.
-        let heartbeat_timeout = self.shared.config.heartbeat_interval * 2 + Duration::from_secs(1);
+        let config = &self.shared.config;
+        let heartbeat_timeout = config.heartbeat_interval * 2 + config.heartbeat_grace;
         loop {
             let deadline = tokio::time::Instant::from_std(self.last_heartbeat + heartbeat_timeout);
             let flow = tokio::select! {

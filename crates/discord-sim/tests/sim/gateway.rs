@@ -459,12 +459,13 @@ async fn guilds_added_later_arrive_rendered_per_session() {
 async fn silence_closes_with_4009() {
     let sim = spawn(SimConfig {
         heartbeat_interval: Duration::from_millis(200),
+        heartbeat_grace: Duration::from_millis(100),
         ..config(5)
     })
     .await;
     let mut client = RawClient::connect(&sim, "").await;
     client.identify(&sim.bot_token(), ALL_INTENTS, None).await;
-    // No heartbeats: after two missed intervals (plus a second of grace) Discord closes.
+    // No heartbeats: after two missed intervals and the grace, the connection is closed.
     assert_eq!(client.close_code().await, Some(4009));
 }
 
