@@ -425,3 +425,31 @@ async fn too_many_invalid_requests_get_the_bot_banned() {
     let body: Value = banned.json().await.unwrap();
     assert!(body["retry_after"].as_f64().unwrap() > 500.0);
 }
+
+#[tokio::test]
+async fn a_bucket_refills_after_its_window() {
+    let limits = RestLimits {
+        route_limit: 1,
+        route_window: Duration::from_millis(300),
+        ..RestLimits::default()
+    };
+    let sim = spawn(SimConfig {
+        rest_limits: limits,
+        ..config(5)
+    })
+    .await;
+    let client = http();
+    let url = format!("{}/users/@me", sim.urls().rest);
+    let call = || client.get(&url).header("Authorization", bot(&sim)).send();
+    assert_eq!(call().await.unwrap().status(), 200);
+    let limited = call().await.unwrap();
+    assert_eq!(limited.status(), 429);
+    let wait: f64 = limited.headers()["x-ratelimit-reset-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(wait <= 0.3);
+    tokio::time::sleep(Duration::from_secs_f64(wait) + Duration::from_millis(20)).await;
+    assert_eq!(call().await.unwrap().status(), 200);
+}
