@@ -61,7 +61,71 @@ async fn sync_guild(
     context: &Context,
     guild: Id<GuildMarker>,
     channel: Id<ChannelMarker>,
-) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+) -> Result<(), SyncError> {
+    // The sync reports progress through a channel and a second future posts it, so messages
+    // appear as the sync goes, in order, without the sync waiting on each post.
+    let (progress_tx, mut progress_rx) = tokio::sync::mpsc::unbounded_channel();
+    let sync = async move {
+        full_sync(context, guild, move |progress| {
+            let _ = progress_tx.send(progress);
+        })
+        .await
+    };
+    let post = async {
+        while let Some(progress) = progress_rx.recv().await {
+            say(context, channel, &progress.message()).await;
+        }
+    };
+    let (synced, ()) = tokio::join!(sync, post);
+    let synced = synced?;
+    say(
+        context,
+        channel,
+        &format!("Sync complete! Synced guild and {synced} members."),
+    )
+    .await;
+    Ok(())
+}
+
+/// What a sync reports as it goes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Progress {
+    Started {
+        members: usize,
+        batch_size: usize,
+    },
+    Batches {
+        done: usize,
+        of: usize,
+        members: usize,
+    },
+}
+
+impl Progress {
+    /// The seed bot's wording.
+    fn message(self) -> String {
+        match self {
+            Progress::Started {
+                members,
+                batch_size,
+            } => format!("Syncing {members} members in batches of {batch_size}..."),
+            Progress::Batches { done, of, members } => {
+                format!("Progress: {done}/{of} batches processed ({members} members synced so far)")
+            }
+        }
+    }
+}
+
+pub(crate) type SyncError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Syncs a guild and all its members now, read from Discord's REST member list (1000 per
+/// page), written in batches; members no longer in the guild are marked as left. Returns how
+/// many members were synced.
+pub(crate) async fn full_sync(
+    context: &Context,
+    guild: Id<GuildMarker>,
+    mut progress: impl FnMut(Progress),
+) -> Result<usize, SyncError> {
     let discord_guild = context.http.guild(guild).await?.model().await?;
     let stored = context
         .api
@@ -86,12 +150,10 @@ async fn sync_guild(
     }
     let size = context.config.batch_size.max(1);
     let batches = members.len().div_ceil(size);
-    say(
-        context,
-        channel,
-        &format!("Syncing {} members in batches of {size}...", members.len()),
-    )
-    .await;
+    progress(Progress::Started {
+        members: members.len(),
+        batch_size: size,
+    });
     let mut synced = 0usize;
     let mut totals = SyncCounts::default();
     let mut started = None;
@@ -102,14 +164,11 @@ async fn sync_guild(
         synced += batch.len();
         let done = index + 1;
         if done % PROGRESS_EVERY == 0 || done == batches {
-            say(
-                context,
-                channel,
-                &format!(
-                    "Progress: {done}/{batches} batches processed ({synced} members synced so far)"
-                ),
-            )
-            .await;
+            progress(Progress::Batches {
+                done,
+                of: batches,
+                members: synced,
+            });
         }
     }
     if let Some(started) = started {
@@ -120,13 +179,7 @@ async fn sync_guild(
         created = totals.created,
         updated = totals.updated,
         unchanged = totals.unchanged,
-        "sync command complete"
+        "full sync complete"
     );
-    say(
-        context,
-        channel,
-        &format!("Sync complete! Synced guild and {synced} members."),
-    )
-    .await;
-    Ok(())
+    Ok(synced)
 }

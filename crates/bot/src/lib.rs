@@ -9,7 +9,8 @@
 //! - `shard`: one task per shard, turning gateway events into work.
 //! - `writer`: guild and member changes, written in order through a bounded queue.
 //! - `presence`: presence changes, coalesced per member and written in batches.
-//! - `commands`: `!ping` and `!sync`.
+//! - `commands`: `!ping` and `!sync`, and the full sync behind `sync`.
+//! - `jobs`: syncs requested through the API (`POST /api/staff/discord/sync/`).
 //! - `status`: shard states reported to the API (`is_running`).
 //! - `guilds`: the compact view (guild ids, member ids).
 //! - `convert`: twilight models to wire types.
@@ -17,6 +18,7 @@
 mod commands;
 mod convert;
 mod guilds;
+mod jobs;
 mod presence;
 mod shard;
 mod status;
@@ -206,6 +208,7 @@ pub async fn run(
         stop_rx.clone(),
     ));
     let reconcile = tokio::spawn(shard::reconcile(context.clone(), stop_rx.clone()));
+    let jobs = tokio::spawn(jobs::run(context.clone(), stop_rx.clone()));
     let shard_tasks: Vec<_> = shards
         .into_iter()
         .enumerate()
@@ -221,6 +224,7 @@ pub async fn run(
         let _ = task.await;
     }
     let _ = reconcile.await;
+    let _ = jobs.await;
     let _ = reporter.await;
     // The shard tasks held the last work senders; the writer ends once the queue is drained.
     let states = context.states.clone();

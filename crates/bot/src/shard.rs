@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use tokio::sync::watch;
+use twilight_gateway::error::ReceiveMessageErrorType;
 use twilight_gateway::{CloseFrame, Event, EventTypeFlags, MessageSender, Shard, StreamExt};
 use twilight_model::gateway::payload::incoming::GuildCreate;
 use twilight_model::gateway::payload::incoming::rate_limited::RateLimitMetadata;
@@ -41,10 +42,24 @@ pub async fn run(
         context.states.observe(slot, &shard);
         match item {
             Ok(event) => handle(&context, slot, &sender, event).await,
-            Err(e) => {
-                context.states.disconnected(slot);
-                tracing::warn!(shard = slot, error = %e, "gateway error; twilight reconnects and resumes");
-            }
+            Err(e) => match e.kind() {
+                ReceiveMessageErrorType::Deserializing { event } => {
+                    match rate_limited_member_request(event) {
+                        // twilight-model 0.18 expects another shape of RATE_LIMITED than the one
+                        // Discord documents, so the documented one arrives as a parse error.
+                        Some((guild, retry_after)) => {
+                            retry_member_request(&sender, guild, retry_after)
+                        }
+                        None => {
+                            tracing::warn!(shard = slot, error = %e, "a gateway event could not be read; skipped")
+                        }
+                    }
+                }
+                _ => {
+                    context.states.disconnected(slot);
+                    tracing::warn!(shard = slot, error = %e, "gateway error; twilight reconnects and resumes");
+                }
+            },
         }
     }
 }
@@ -171,6 +186,43 @@ async fn handle(context: &Context, slot: usize, sender: &MessageSender, event: E
     }
 }
 
+/// Asks for `guild`'s members again once `retry_after` seconds have passed.
+fn retry_member_request(sender: &MessageSender, guild: Id<GuildMarker>, retry_after: f32) {
+    let wait = Duration::from_secs_f32(retry_after.clamp(0.0, 120.0));
+    tracing::info!(
+        guild = guild.get(),
+        ?wait,
+        "member request rate limited; asking again when allowed"
+    );
+    let sender = sender.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(wait).await;
+        if let Err(e) = sender.command(&request_all_members(guild)) {
+            tracing::warn!(guild = guild.get(), error = %e, "could not repeat the member request");
+        }
+    });
+}
+
+/// Reads Discord's documented RATE_LIMITED dispatch for a member request
+/// (`{"opcode": 8, "retry_after": 1.5, "meta": {"guild_id": "..."}}`).
+fn rate_limited_member_request(event: &str) -> Option<(Id<GuildMarker>, f32)> {
+    let event: serde_json::Value = serde_json::from_str(event).ok()?;
+    if event.get("t")?.as_str()? != "RATE_LIMITED" {
+        return None;
+    }
+    let data = event.get("d")?;
+    if data.get("opcode")?.as_u64()? != 8 {
+        return None;
+    }
+    let retry_after = data.get("retry_after")?.as_f64()? as f32;
+    let guild = data.get("meta")?.get("guild_id")?;
+    let guild = guild
+        .as_str()
+        .and_then(|g| g.parse().ok())
+        .or_else(|| guild.as_u64())?;
+    Some((Id::new_checked(guild)?, retry_after))
+}
+
 /// Starts a full member sync of `guild`: the writer notes the start, and the gateway sends
 /// every member (with presences) in chunks of up to 1000.
 async fn start_member_sync(context: &Context, sender: &MessageSender, guild: Id<GuildMarker>) {
@@ -213,5 +265,20 @@ pub async fn reconcile(context: Arc<Context>, mut stop: watch::Receiver<bool>) {
             guilds = context.guilds.discord_ids().len(),
             "periodic reconcile requested"
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rate_limited_member_request;
+
+    #[test]
+    fn reads_the_documented_rate_limited_dispatch() {
+        let event = r#"{"op":0,"s":9,"t":"RATE_LIMITED","d":{"opcode":8,"retry_after":12.5,"meta":{"guild_id":"175928847299117063","nonce":"x"}}}"#;
+        let (guild, retry_after) = rate_limited_member_request(event).unwrap();
+        assert_eq!(guild.get(), 175928847299117063);
+        assert!((retry_after - 12.5).abs() < f32::EPSILON);
+        assert!(rate_limited_member_request(r#"{"op":0,"t":"GUILD_CREATE","d":{}}"#).is_none());
+        assert!(rate_limited_member_request("not json").is_none());
     }
 }

@@ -39,9 +39,9 @@ async fn start_with(
     let sim = Simulator::spawn(SimConfig {
         scenario: Some(ScenarioSpec::single_guild(members)),
         heartbeat_interval: Duration::from_millis(1000),
-        // Discord's 30 s between all-members requests, shortened so the fault tests, which
-        // start several fresh sessions, finish quickly; the bot's retry path is the same.
-        all_members_request_interval: Duration::from_secs(3),
+        // Discord's 30 s between all-members requests, shortened so the fault tests finish
+        // quickly; fresh sessions still hit it, so the bot's retry path is exercised.
+        all_members_request_interval: Duration::from_secs(8),
         ..SimConfig::default()
     })
     .await
@@ -317,6 +317,18 @@ async fn mirrors_five_thousand_members_and_follows_changes(backend: Backend) {
         async move { (client.guild(guild).await.ok()?.name == "Renamed Hall").then_some(()) }
     })
     .await;
+
+    // A manager's sync request is run by the bot and answered with what it did.
+    let job = client.request_sync(true).await.unwrap();
+    assert_eq!(
+        job.status,
+        guildhall_wire::bot::SyncJobStatus::Done,
+        "{job:?}"
+    );
+    assert_eq!(
+        job.processed as usize,
+        run.sim.member_count(run.guild).unwrap()
+    );
 
     // is_running follows the gateway connection.
     eventually(Duration::from_secs(10), "is_running", || {

@@ -98,3 +98,46 @@ impl Client {
         self.get::<(), _>("/api/staff/discord/status", None).await
     }
 }
+
+impl Client {
+    /// `POST /api/staff/discord/sync/`: asks the bot for a full sync; waits for it unless
+    /// `wait` is false. Not retried: a retry would queue a second sync.
+    pub async fn request_sync(&self, wait: bool) -> Result<guildhall_wire::bot::SyncJob> {
+        #[derive(serde::Serialize)]
+        struct Wait {
+            wait: bool,
+        }
+        self.request::<Wait, (), _>(
+            reqwest::Method::POST,
+            "/api/staff/discord/sync",
+            Some(&Wait { wait }),
+            None,
+            Idempotency::Unsafe,
+        )
+        .await
+    }
+
+    /// `GET /api/staff/discord/sync/{id}`.
+    pub async fn sync_job(&self, id: i64) -> Result<guildhall_wire::bot::SyncJob> {
+        self.get::<(), _>(&format!("/api/staff/discord/sync/{id}"), None)
+            .await
+    }
+
+    /// `POST /api/bot/sync-jobs/claim`: the oldest waiting sync job, if any.
+    pub async fn claim_sync_job(&self) -> Result<Option<guildhall_wire::bot::SyncJob>> {
+        let claimed: guildhall_wire::bot::ClaimedSyncJob = self
+            .post("/api/bot/sync-jobs/claim", &(), Idempotency::Unsafe)
+            .await?;
+        Ok(claimed.job)
+    }
+
+    /// `PUT /api/bot/sync-jobs/{id}`: progress on a job.
+    pub async fn update_sync_job(
+        &self,
+        id: i64,
+        progress: &guildhall_wire::bot::SyncJobProgress,
+    ) -> Result<guildhall_wire::bot::SyncJob> {
+        self.put(&format!("/api/bot/sync-jobs/{id}"), progress)
+            .await
+    }
+}

@@ -34,6 +34,7 @@ pub mod persistent_roles;
 pub mod presences;
 pub mod scheduled;
 pub mod settings;
+pub mod sync_jobs;
 pub mod temporary_roles;
 pub mod users;
 pub mod warnings;

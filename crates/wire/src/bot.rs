@@ -48,3 +48,73 @@ pub struct BotStatus {
     pub last_event_at: Option<DateTime<Utc>>,
     pub reported_at: Option<DateTime<Utc>>,
 }
+
+/// Where a requested sync stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SyncJobStatus {
+    Pending,
+    Running,
+    Done,
+    Failed,
+}
+
+impl SyncJobStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SyncJobStatus::Pending => "pending",
+            SyncJobStatus::Running => "running",
+            SyncJobStatus::Done => "done",
+            SyncJobStatus::Failed => "failed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [
+            SyncJobStatus::Pending,
+            SyncJobStatus::Running,
+            SyncJobStatus::Done,
+            SyncJobStatus::Failed,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+    }
+
+    /// Whether the job has ended.
+    pub fn is_finished(self) -> bool {
+        matches!(self, SyncJobStatus::Done | SyncJobStatus::Failed)
+    }
+}
+
+/// A full sync requested by a manager (`POST /api/staff/discord/sync/`) and run by the bot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SyncJob {
+    pub id: i64,
+    pub status: SyncJobStatus,
+    /// Who asked (the API key's id).
+    pub requested_by: Option<String>,
+    /// Members to sync, once known.
+    pub total: i64,
+    /// Members synced so far.
+    pub processed: i64,
+    pub error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+/// `PUT /api/bot/sync-jobs/{id}` body: the bot's progress on a job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SyncJobProgress {
+    pub status: SyncJobStatus,
+    pub total: i64,
+    pub processed: i64,
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+/// `POST /api/bot/sync-jobs/claim` response: the oldest waiting job, now the caller's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ClaimedSyncJob {
+    pub job: Option<SyncJob>,
+}

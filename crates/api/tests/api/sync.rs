@@ -4,7 +4,7 @@ use chrono::{Duration, Utc};
 use guildhall_client::ErrorKind;
 use guildhall_store::Backend;
 use guildhall_testkit::{both_backends, spawn_api};
-use guildhall_wire::bot::{BotReport, ShardState};
+use guildhall_wire::bot::{BotReport, ShardState, SyncJobProgress, SyncJobStatus};
 use guildhall_wire::guilds::GuildCreate;
 use guildhall_wire::presences::{
     Activity, ClientStatus, PresenceFilter, PresenceStatus, PresenceUpdate,
@@ -246,3 +246,111 @@ both_backends!(
     presences_latest_wins,
     bot_status_reflects_reports
 );
+
+async fn requested_syncs_go_through_jobs(backend: Backend) {
+    let api = spawn_api(backend).await;
+    // No bot has reported: a clear 503, and no job is queued.
+    let err = api.client.request_sync(false).await.unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert!(
+        err.message().contains("no bot is connected"),
+        "{}",
+        err.message()
+    );
+    assert!(api.client.claim_sync_job().await.unwrap().is_none());
+
+    let report = BotReport {
+        shards: vec![ShardState {
+            id: 0,
+            connected: true,
+            latency_ms: Some(5),
+            last_event_at: None,
+        }],
+        guild_ids: vec![sf(1)],
+    };
+    api.client.report_bot_status(&report).await.unwrap();
+    let reader = api
+        .client
+        .create_api_key(&guildhall_wire::auth::ApiKeyCreate {
+            name: "viewer".into(),
+            scopes: vec![guildhall_wire::auth::Scope::Read],
+        })
+        .await
+        .unwrap();
+    let denied = api
+        .client_with_key(&reader.key)
+        .request_sync(false)
+        .await
+        .unwrap_err();
+    assert_eq!(denied.kind(), ErrorKind::Forbidden);
+
+    let job = api.client.request_sync(false).await.unwrap();
+    assert_eq!(job.status, SyncJobStatus::Pending);
+    let claimed = api
+        .client
+        .claim_sync_job()
+        .await
+        .unwrap()
+        .expect("a job to claim");
+    assert_eq!(
+        (claimed.id, claimed.status),
+        (job.id, SyncJobStatus::Running)
+    );
+    assert!(
+        api.client.claim_sync_job().await.unwrap().is_none(),
+        "a job is claimed once"
+    );
+
+    let progress = |status, processed| SyncJobProgress {
+        status,
+        total: 300,
+        processed,
+        error: None,
+    };
+    let running = api
+        .client
+        .update_sync_job(job.id, &progress(SyncJobStatus::Running, 100))
+        .await
+        .unwrap();
+    assert_eq!(running.processed, 100);
+    let done = api
+        .client
+        .update_sync_job(job.id, &progress(SyncJobStatus::Done, 300))
+        .await
+        .unwrap();
+    assert!(done.finished_at.is_some());
+    assert_eq!(api.client.sync_job(job.id).await.unwrap(), done);
+    let again = api
+        .client
+        .update_sync_job(job.id, &progress(SyncJobStatus::Running, 1))
+        .await
+        .unwrap_err();
+    assert_eq!(again.kind(), ErrorKind::Conflict);
+    assert_eq!(
+        api.client.sync_job(999).await.unwrap_err().kind(),
+        ErrorKind::NotFound
+    );
+
+    // Waiting: the request answers once a bot finishes the job.
+    let waiter = {
+        let client = api.client.clone();
+        tokio::spawn(async move { client.request_sync(true).await })
+    };
+    let claimed = loop {
+        if let Some(job) = api.client.claim_sync_job().await.unwrap() {
+            break job;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    api.client
+        .update_sync_job(claimed.id, &progress(SyncJobStatus::Done, 300))
+        .await
+        .unwrap();
+    let answered = waiter.await.unwrap().unwrap();
+    assert_eq!(
+        (answered.id, answered.status, answered.processed),
+        (claimed.id, SyncJobStatus::Done, 300)
+    );
+}
+
+both_backends!(requested_syncs_go_through_jobs);
