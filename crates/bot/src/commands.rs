@@ -1,10 +1,15 @@
-//! `!ping` and `!sync`.
+//! `ping` and `sync`, as `!` prefix commands and as slash commands.
 //!
 //! `sync` reads the guild's member list over REST (1000 per page, Discord's maximum) and writes
 //! it to the API in batches, posting progress as the seed bot did.
 
 use guildhall_wire::sync::SyncCounts;
+use twilight_model::application::command::{Command, CommandType};
+use twilight_model::application::interaction::{Interaction, InteractionData};
 use twilight_model::channel::Message;
+use twilight_model::http::interaction::{
+    InteractionResponse, InteractionResponseData, InteractionResponseType,
+};
 use twilight_model::id::Id;
 use twilight_model::id::marker::{ChannelMarker, GuildMarker, UserMarker};
 
@@ -21,13 +26,7 @@ pub async fn on_message(context: &Context, slot: usize, message: &Message) {
         return;
     }
     match message.content.trim() {
-        "!ping" => {
-            let reply = match context.states.latency_ms(slot) {
-                Some(ms) => format!("Pong! Gateway latency: {ms} ms"),
-                None => "Pong! Gateway latency: not measured yet".to_owned(),
-            };
-            say(context, message.channel_id, &reply).await;
-        }
+        "!ping" => say(context, message.channel_id, &ping_reply(context, slot)).await,
         "!sync" => {
             let Some(guild) = message.guild_id else {
                 return;
@@ -47,6 +46,158 @@ pub async fn on_message(context: &Context, slot: usize, message: &Message) {
             }
         }
         _ => {}
+    }
+}
+
+/// The slash commands registered at start-up: (name, description).
+pub const SLASH_COMMANDS: [(&str, &str); 2] = [
+    ("ping", "Show the bot's gateway latency"),
+    (
+        "sync",
+        "Sync this server and all its members to guildhall (bot owner only)",
+    ),
+];
+
+/// Registers the slash commands with one bulk overwrite, so a restart replaces them and
+/// commands from an older version disappear.
+pub async fn register(context: &Context) {
+    let commands: Vec<Command> = SLASH_COMMANDS
+        .iter()
+        .map(|(name, description)| Command {
+            application_id: Some(context.application_id),
+            contexts: None,
+            default_member_permissions: None,
+            description: (*description).to_owned(),
+            description_localizations: None,
+            dm_permission: Some(false),
+            guild_id: None,
+            id: None,
+            integration_types: None,
+            kind: CommandType::ChatInput,
+            name: (*name).to_owned(),
+            name_localizations: None,
+            nsfw: None,
+            options: Vec::new(),
+            // Discord assigns versions; any value is accepted on the way in.
+            version: Id::new(1),
+        })
+        .collect();
+    let registered = context
+        .http
+        .interaction(context.application_id)
+        .set_global_commands(&commands)
+        .await;
+    if let Err(e) = registered {
+        tracing::warn!(error = %e, "could not register the slash commands");
+    }
+}
+
+pub async fn on_interaction(context: &Context, slot: usize, interaction: &Interaction) {
+    let Some(InteractionData::ApplicationCommand(command)) = &interaction.data else {
+        return;
+    };
+    match command.name.as_str() {
+        "ping" => {
+            let reply = ping_reply(context, slot);
+            respond(
+                context,
+                interaction,
+                InteractionResponseType::ChannelMessageWithSource,
+                Some(reply),
+            )
+            .await;
+        }
+        "sync" => {
+            let (Some(guild), Some(user)) = (interaction.guild_id, interaction.author_id()) else {
+                return;
+            };
+            if !context.owners.contains(&user.get()) {
+                let refusal = "Sorry, only the bot's owner can run sync.".to_owned();
+                respond(
+                    context,
+                    interaction,
+                    InteractionResponseType::ChannelMessageWithSource,
+                    Some(refusal),
+                )
+                .await;
+                return;
+            }
+            // Listing members takes longer than Discord's 3 s to answer: defer, then follow up.
+            respond(
+                context,
+                interaction,
+                InteractionResponseType::DeferredChannelMessageWithSource,
+                None,
+            )
+            .await;
+            let (progress_tx, mut progress_rx) = tokio::sync::mpsc::unbounded_channel();
+            let sync = async move {
+                full_sync(context, guild, move |progress| {
+                    let _ = progress_tx.send(progress);
+                })
+                .await
+            };
+            let post = async {
+                while let Some(progress) = progress_rx.recv().await {
+                    follow_up(context, interaction, &progress.message()).await;
+                }
+            };
+            let (synced, ()) = tokio::join!(sync, post);
+            match synced {
+                Ok(synced) => {
+                    follow_up(
+                        context,
+                        interaction,
+                        &format!("Sync complete! Synced guild and {synced} members."),
+                    )
+                    .await
+                }
+                Err(e) => follow_up(context, interaction, &format!("Sync failed: {e}")).await,
+            }
+        }
+        _ => {}
+    }
+}
+
+fn ping_reply(context: &Context, slot: usize) -> String {
+    match context.states.latency_ms(slot) {
+        Some(ms) => format!("Pong! Gateway latency: {ms} ms"),
+        None => "Pong! Gateway latency: not measured yet".to_owned(),
+    }
+}
+
+async fn respond(
+    context: &Context,
+    interaction: &Interaction,
+    kind: InteractionResponseType,
+    content: Option<String>,
+) {
+    let response = InteractionResponse {
+        kind,
+        data: Some(InteractionResponseData {
+            content,
+            ..Default::default()
+        }),
+    };
+    let sent = context
+        .http
+        .interaction(context.application_id)
+        .create_response(interaction.id, &interaction.token, &response)
+        .await;
+    if let Err(e) = sent {
+        tracing::warn!(error = %e, "could not answer an interaction");
+    }
+}
+
+async fn follow_up(context: &Context, interaction: &Interaction, text: &str) {
+    let sent = context
+        .http
+        .interaction(context.application_id)
+        .create_followup(&interaction.token)
+        .content(text)
+        .await;
+    if let Err(e) = sent {
+        tracing::warn!(error = %e, "could not post a follow-up");
     }
 }
 

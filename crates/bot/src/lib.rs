@@ -117,6 +117,8 @@ pub(crate) struct Context {
     pub states: status::ShardStates,
     /// Users allowed to run `sync`: the application's owner or its team members.
     pub owners: Vec<u64>,
+    /// The application, for slash commands.
+    pub application_id: twilight_model::id::Id<twilight_model::id::marker::ApplicationMarker>,
     /// Each shard's command sender, by slot, for reconciles.
     pub senders: Vec<twilight_gateway::MessageSender>,
     pub total_shards: u32,
@@ -190,11 +192,13 @@ pub async fn run(
         members: guilds::Members::default(),
         states: status::ShardStates::new(ids.clone()),
         owners,
+        application_id: application.id,
         senders: shards.iter().map(Shard::sender).collect(),
         total_shards: total,
         config,
     });
 
+    commands::register(&context).await;
     let writer = tokio::spawn(writer::Writer::new(api.clone(), guild_ids.clone()).run(work_rx));
     let presences = tokio::spawn(context.presences.clone().run(
         api.clone(),

@@ -70,7 +70,7 @@ async fn send(context: &Context, work: Work) {
     }
 }
 
-async fn handle(context: &Context, slot: usize, sender: &MessageSender, event: Event) {
+async fn handle(context: &Arc<Context>, slot: usize, sender: &MessageSender, event: Event) {
     match event {
         Event::Ready(ready) => {
             tracing::info!(shard = slot, user = %ready.user.name, guilds = ready.guilds.len(), "gateway session ready");
@@ -181,7 +181,20 @@ async fn handle(context: &Context, slot: usize, sender: &MessageSender, event: E
                 });
             }
         }
-        Event::MessageCreate(message) => crate::commands::on_message(context, slot, &message).await,
+        // Commands run beside the event loop: a sync takes seconds, and the loop must keep
+        // reading (twilight heartbeats only while it is polled).
+        Event::InteractionCreate(interaction) => {
+            let context = context.clone();
+            tokio::spawn(async move {
+                crate::commands::on_interaction(&context, slot, &interaction).await
+            });
+        }
+        Event::MessageCreate(message) => {
+            let context = context.clone();
+            tokio::spawn(
+                async move { crate::commands::on_message(&context, slot, &message).await },
+            );
+        }
         _ => {}
     }
 }

@@ -533,6 +533,75 @@ async fn answers_ping_and_guards_sync(backend: Backend) {
             format!("Sync complete! Synced guild and {members} members."),
         ]
     );
+
+    // The same as slash commands, registered at start-up.
+    let registered = run.sim.registered_commands(None).expect("global commands");
+    let names: Vec<&str> = registered
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"ping") && names.contains(&"sync"),
+        "{registered}"
+    );
+    let invoke = |user: u64, name: &str| discord_sim::CommandInvocation {
+        guild_id: run.guild,
+        channel_id: Some(channel),
+        user_id: user,
+        name: name.to_owned(),
+        options: Vec::new(),
+    };
+    let slash_texts = |sim: &Simulator| -> Vec<String> {
+        sim.bot_actions()
+            .into_iter()
+            .filter_map(|a| match a {
+                discord_sim::BotAction::InteractionResponded { body, .. } => {
+                    body["data"]["content"].as_str().map(str::to_owned)
+                }
+                discord_sim::BotAction::FollowupSent { body, .. } => {
+                    body["content"].as_str().map(str::to_owned)
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    run.sim.invoke_command(invoke(member, "ping")).unwrap();
+    run.sim.invoke_command(invoke(member, "sync")).unwrap();
+    let said = eventually(Duration::from_secs(10), "slash replies", || {
+        let said = slash_texts(&run.sim);
+        async move { (said.len() >= 2).then_some(said) }
+    })
+    .await;
+    assert!(
+        said.iter().any(|m| m.starts_with("Pong! Gateway latency")),
+        "{said:?}"
+    );
+    assert!(
+        said.iter().any(|m| m.contains("only the bot's owner")),
+        "{said:?}"
+    );
+    run.sim.invoke_command(invoke(manager, "sync")).unwrap();
+    let said = eventually(Duration::from_secs(30), "the slash sync", || {
+        let said = slash_texts(&run.sim);
+        async move {
+            said.iter()
+                .any(|m| m.starts_with("Sync complete!"))
+                .then_some(said)
+        }
+    })
+    .await;
+    assert!(
+        said.contains(&format!("Syncing {members} members in batches of 100...")),
+        "{said:?}"
+    );
+    assert!(
+        said.contains(&format!(
+            "Progress: 13/13 batches processed ({members} members synced so far)"
+        )),
+        "{said:?}"
+    );
     run.stop_bot().await;
 }
 
