@@ -5,7 +5,9 @@
 
 use guildhall_wire::sync::SyncCounts;
 use twilight_model::application::command::{Command, CommandType};
-use twilight_model::application::interaction::{Interaction, InteractionData};
+use twilight_model::application::interaction::{
+    Interaction, InteractionContextType, InteractionData,
+};
 use twilight_model::channel::Message;
 use twilight_model::http::interaction::{
     InteractionResponse, InteractionResponseData, InteractionResponseType,
@@ -60,16 +62,18 @@ pub const SLASH_COMMANDS: [(&str, &str); 2] = [
 
 /// Registers the slash commands with one bulk overwrite, so a restart replaces them and
 /// commands from an older version disappear.
+// The struct literal must name the deprecated `dm_permission` field; `contexts` replaces it.
+#[allow(deprecated)]
 pub async fn register(context: &Context) {
     let commands: Vec<Command> = SLASH_COMMANDS
         .iter()
         .map(|(name, description)| Command {
             application_id: Some(context.application_id),
-            contexts: None,
+            contexts: Some(vec![InteractionContextType::Guild]),
             default_member_permissions: None,
             description: (*description).to_owned(),
             description_localizations: None,
-            dm_permission: Some(false),
+            dm_permission: None,
             guild_id: None,
             id: None,
             integration_types: None,
