@@ -605,7 +605,106 @@ async fn answers_ping_and_guards_sync(backend: Backend) {
     run.stop_bot().await;
 }
 
+async fn loses_nothing_while_the_api_is_down(backend: Backend) {
+    let mut run = start(backend, 300).await;
+    let client = run.api.client.clone();
+    let guild = eventually(Duration::from_secs(20), "the guild", || {
+        guild_id(&client, run.guild)
+    })
+    .await;
+    let expected = run.sim.member_count(run.guild).unwrap();
+    eventually(Duration::from_secs(30), "every member", || {
+        let client = client.clone();
+        async move { (all_members(&client, guild).await.len() == expected).then_some(()) }
+    })
+    .await;
+
+    run.api.take_down().await;
+    let outage = Instant::now();
+    let people: Vec<u64> = run
+        .sim
+        .members(run.guild, 0, 1000)
+        .unwrap()
+        .into_iter()
+        .filter(|m| !m.bot)
+        .map(|m| m.user_id)
+        .collect();
+    let statuses = [Status::Online, Status::Idle, Status::Dnd, Status::Offline];
+    // Presence churn through the outage, a join, a nickname change and a departure.
+    let mut round = 0;
+    while outage.elapsed() < Duration::from_secs(10) {
+        for (i, user) in people
+            .iter()
+            .enumerate()
+            .skip(round % 5)
+            .step_by(5)
+            .take(20)
+        {
+            run.sim
+                .set_presence(
+                    run.guild,
+                    *user,
+                    PresenceSpec::status(statuses[(i + round) % 4]),
+                )
+                .unwrap();
+        }
+        round += 1;
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let newcomer = run
+        .sim
+        .add_member(
+            run.guild,
+            NewMember {
+                username: Some("late".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    run.sim
+        .update_member(
+            run.guild,
+            people[0],
+            discord_sim::MemberChange {
+                nick: Some(Some("Renamed".into())),
+                roles: None,
+            },
+        )
+        .unwrap();
+    run.sim.remove_member(run.guild, people[1]).unwrap();
+    run.api.bring_up().await;
+
+    let present = run.sim.member_count(run.guild).unwrap();
+    eventually(
+        Duration::from_secs(40),
+        "the database to catch up",
+        || async {
+            let members = all_members(&client, guild).await;
+            let users: Vec<u64> = {
+                let mut ids = Vec::new();
+                for m in &members {
+                    ids.push(user_discord_id(&client, m.user_id).await);
+                }
+                ids
+            };
+            let renamed = members
+                .iter()
+                .zip(&users)
+                .any(|(m, u)| *u == people[0] && m.nickname.as_deref() == Some("Renamed"));
+            (members.len() == present
+                && users.contains(&newcomer)
+                && !users.contains(&people[1])
+                && renamed
+                && presences_match_truth(&run, guild).await)
+                .then_some(())
+        },
+    )
+    .await;
+    run.stop_bot().await;
+}
+
 both_backends!(
+    loses_nothing_while_the_api_is_down,
     mirrors_five_thousand_members_and_follows_changes,
     recovers_from_gateway_faults,
     answers_ping_and_guards_sync

@@ -125,6 +125,8 @@ pub struct TestApi {
     pub admin_key: String,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    config: ApiConfig,
+    address: std::net::SocketAddr,
     _db: TestDatabase,
 }
 
@@ -159,15 +161,10 @@ pub async fn spawn_api_with(backend: Backend, options: SpawnOptions) -> TestApi 
         dev_mode: options.dev_mode,
         ..ApiConfig::default()
     };
-    let app = App::build(store.clone(), config)
-        .await
-        .expect("build the API");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind a port");
-    let url = format!("http://{}", listener.local_addr().expect("local address"));
-    let (shutdown, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(app.serve(listener, async {
-        let _ = stopped.await;
-    }));
+    let address = listener.local_addr().expect("local address");
+    let url = format!("http://{address}");
+    let (shutdown, server) = serve(&store, &config, listener).await;
     let (admin_key, _) = store
         .create_api_key("test admin", &[Scope::Admin])
         .await
@@ -183,8 +180,26 @@ pub async fn spawn_api_with(backend: Backend, options: SpawnOptions) -> TestApi 
         admin_key,
         shutdown: Some(shutdown),
         server: Some(server),
+        config,
+        address,
         _db: db,
     }
+}
+
+type Server = (
+    oneshot::Sender<()>,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+);
+
+async fn serve(store: &Store, config: &ApiConfig, listener: TcpListener) -> Server {
+    let app = App::build(store.clone(), config.clone())
+        .await
+        .expect("build the API");
+    let (shutdown, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(app.serve(listener, async {
+        let _ = stopped.await;
+    }));
+    (shutdown, server)
 }
 
 impl TestApi {
@@ -194,6 +209,30 @@ impl TestApi {
             .backoff(Duration::from_millis(10), Duration::from_millis(200))
             .build()
             .expect("build a client")
+    }
+
+    /// Takes the server down (the database stays), as an outage would.
+    pub async fn take_down(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+    }
+
+    /// Brings the server back on the same address after [`TestApi::take_down`].
+    pub async fn bring_up(&mut self) {
+        let listener = loop {
+            match TcpListener::bind(self.address).await {
+                Ok(listener) => break listener,
+                // The old socket may linger for a moment.
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        };
+        let (shutdown, server) = serve(&self.store, &self.config, listener).await;
+        self.shutdown = Some(shutdown);
+        self.server = Some(server);
     }
 
     /// Stops the server and waits for it to finish.
