@@ -104,7 +104,16 @@ impl PresenceQueue {
                         updates.iter().map(|(u, _)| u.clone()).collect();
                     match api.store_presences(guild_id, &batch).await {
                         Ok(result) => {
-                            metrics_batch(batch.len());
+                            metrics::histogram!("guildhall_bot_batch_size", "kind" => "presences")
+                                .record(batch.len() as f64);
+                            let now = chrono::Utc::now();
+                            for update in &batch {
+                                let lag = (now - update.at).num_microseconds().unwrap_or_default()
+                                    as f64
+                                    / 1e6;
+                                metrics::histogram!("guildhall_bot_presence_lag_seconds")
+                                    .record(lag);
+                            }
                             for (update, retries) in updates.drain(..) {
                                 if result.unknown_users.contains(&update.user_id)
                                     && retries < UNKNOWN_USER_RETRIES
@@ -115,6 +124,7 @@ impl PresenceQueue {
                             }
                         }
                         Err(e) => {
+                            metrics::counter!("guildhall_bot_api_failures_total", "queue" => "presences").increment(1);
                             tracing::warn!(error = %e, pending = batch.len(), "could not write presences; keeping them to retry");
                             for (update, retries) in updates.drain(..) {
                                 self.merge(guild, update, retries);
@@ -125,6 +135,8 @@ impl PresenceQueue {
                     updates = rest;
                 }
             }
+            metrics::gauge!("guildhall_bot_queue_depth", "queue" => "presences")
+                .set(self.len() as f64);
             if failed {
                 tokio::time::sleep(backoff).await;
                 backoff = (backoff * 2).min(Duration::from_secs(5));
@@ -137,8 +149,4 @@ impl PresenceQueue {
             }
         }
     }
-}
-
-fn metrics_batch(size: usize) {
-    tracing::trace!(size, "presence batch written");
 }

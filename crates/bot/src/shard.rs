@@ -71,11 +71,18 @@ async fn send(context: &Context, work: Work) {
 }
 
 async fn handle(context: &Arc<Context>, slot: usize, sender: &MessageSender, event: Event) {
+    if let Some(name) = event.kind().name() {
+        metrics::counter!("guildhall_bot_gateway_events_total", "event" => name).increment(1);
+    }
     match event {
         Event::Ready(ready) => {
+            metrics::counter!("guildhall_bot_sessions_total", "kind" => "new").increment(1);
             tracing::info!(shard = slot, user = %ready.user.name, guilds = ready.guilds.len(), "gateway session ready");
         }
-        Event::Resumed => tracing::info!(shard = slot, "gateway session resumed"),
+        Event::Resumed => {
+            metrics::counter!("guildhall_bot_sessions_total", "kind" => "resumed").increment(1);
+            tracing::info!(shard = slot, "gateway session resumed");
+        }
         Event::GuildCreate(guild) => {
             if let GuildCreate::Available(guild) = *guild {
                 let id = guild.id.get();

@@ -61,6 +61,12 @@ impl Writer {
 
     pub async fn run(mut self, mut queue: mpsc::Receiver<Work>) {
         while let Some(work) = queue.recv().await {
+            metrics::gauge!("guildhall_bot_queue_depth", "queue" => "writer")
+                .set(queue.len() as f64);
+            if let Work::Members { members, .. } = &work {
+                metrics::histogram!("guildhall_bot_batch_size", "kind" => "members")
+                    .record(members.len() as f64);
+            }
             let mut backoff = Duration::from_millis(200);
             loop {
                 match self.apply(&work).await {
@@ -77,6 +83,8 @@ impl Writer {
                         break;
                     }
                     Err(e) => {
+                        metrics::counter!("guildhall_bot_api_failures_total", "queue" => "writer")
+                            .increment(1);
                         tracing::warn!(error = %e, queued = queue.len(), "the API is unreachable; retrying in {backoff:?}");
                         tokio::time::sleep(backoff).await;
                         backoff = (backoff * 2).min(Duration::from_secs(10));
