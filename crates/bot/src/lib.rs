@@ -17,7 +17,7 @@
 
 mod commands;
 mod convert;
-mod guilds;
+pub mod guilds;
 mod jobs;
 mod presence;
 mod shard;

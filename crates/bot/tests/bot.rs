@@ -200,7 +200,14 @@ async fn mirrors_five_thousand_members_and_follows_changes(backend: Backend) {
         );
     }
 
-    // A presence change shows through the API within a second.
+    // A presence change shows through the API within a second, with 1,000 other presence
+    // changes a second going on.
+    run.sim.start_churn(discord_sim::ChurnSpec {
+        rate_per_second: 1000.0,
+        seed: 11,
+        guild_id: None,
+    });
+    tokio::time::sleep(Duration::from_millis(500)).await;
     let target = truth.iter().find(|m| !m.bot).unwrap().user_id;
     let spec = PresenceSpec {
         custom_status: Some("on patrol".into()),
@@ -511,6 +518,12 @@ async fn answers_ping_and_guards_sync(backend: Backend) {
         "{said:?}"
     );
 
+    // A burst of 429s on REST: twilight's rate limiter waits them out, and the sync completes.
+    run.sim.rest_fault(discord_sim::RestFault::RateLimited {
+        count: 3,
+        retry_after_ms: 300,
+        global: false,
+    });
     let before = said.len();
     run.sim.post_message(channel, manager, "!sync").unwrap();
     let said = eventually(Duration::from_secs(30), "the sync to complete", || {
