@@ -716,7 +716,75 @@ async fn loses_nothing_while_the_api_is_down(backend: Backend) {
     run.stop_bot().await;
 }
 
+/// Two bot processes (here: two bot instances), each running one of two shards, together sync
+/// every guild, and each guild through the shard Discord routes it to.
+async fn two_bots_split_the_shards(backend: Backend) {
+    let sim = Simulator::spawn(SimConfig {
+        scenario: Some(ScenarioSpec {
+            seed: 5,
+            guilds: (0..6)
+                .map(|n| discord_sim::GuildSpec::new(format!("Guild {n}"), 40))
+                .collect(),
+        }),
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let api = spawn_api(backend).await;
+    let urls = sim.urls();
+    let mut stops = Vec::new();
+    let mut bots = Vec::new();
+    for shard in 0..2u32 {
+        let config = BotConfig {
+            gateway_url: Some(urls.gateway.clone()),
+            rest_proxy: Some(urls.proxy_addr.clone()),
+            shards: Some((shard..shard + 1, 2)),
+            ..BotConfig::new(sim.bot_token())
+        };
+        let (stop, stopped) = oneshot::channel::<()>();
+        stops.push(stop);
+        bots.push(tokio::spawn(guildhall_bot::run(
+            config,
+            api.client.clone(),
+            async {
+                let _ = stopped.await;
+            },
+        )));
+    }
+    let client = api.client.clone();
+    for guild in sim.guild_ids() {
+        let id = eventually(Duration::from_secs(20), "every guild", || {
+            guild_id(&client, guild)
+        })
+        .await;
+        let expected = sim.member_count(guild).unwrap();
+        eventually(Duration::from_secs(20), "every guild's members", || {
+            let client = client.clone();
+            async move { (all_members(&client, id).await.len() == expected).then_some(()) }
+        })
+        .await;
+    }
+    // Both processes' shards add up to one status.
+    let status = eventually(Duration::from_secs(10), "both shards in the status", || {
+        let client = client.clone();
+        async move {
+            let status = client.bot_status().await.ok()?;
+            (status.shards.iter().filter(|s| s.connected).count() == 2).then_some(status)
+        }
+    })
+    .await;
+    assert!(status.is_running);
+    assert_eq!(status.guild_ids.len(), 6, "{status:?}");
+    for stop in stops {
+        let _ = stop.send(());
+    }
+    for bot in bots {
+        bot.await.unwrap().unwrap();
+    }
+}
+
 both_backends!(
+    two_bots_split_the_shards,
     loses_nothing_while_the_api_is_down,
     mirrors_five_thousand_members_and_follows_changes,
     recovers_from_gateway_faults,

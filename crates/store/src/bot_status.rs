@@ -1,13 +1,16 @@
-//! The bot's last report about itself, kept as a setting so every API replica sees it.
+//! The bots' last reports about themselves, kept as settings so every API replica sees them.
+//! Each bot process reports its own shards under its own key, so several processes running
+//! different shards add up to one status.
 
 use chrono::Utc;
 use guildhall_wire::bot::{BotReport, BotStatus, REPORT_FRESH_SECONDS};
 use serde::{Deserialize, Serialize};
 
-use crate::db::{now_ms, on_write, to_time};
+use crate::db::{now_ms, on_read, on_write, to_time};
 use crate::{Result, Store};
 
-const KEY: &str = "bot_status";
+/// Reports are kept under `bot_status:<first shard id>`.
+const KEY_PREFIX: &str = "bot_status:";
 
 #[derive(Serialize, Deserialize)]
 struct StoredReport {
@@ -16,8 +19,12 @@ struct StoredReport {
 }
 
 impl Store {
-    /// Records the bot's report, stamped with the server's time.
+    /// Records a bot process's report, stamped with the server's time.
     pub async fn record_bot_report(&self, report: &BotReport) -> Result<()> {
+        let key = format!(
+            "{KEY_PREFIX}{}",
+            report.shards.iter().map(|s| s.id).min().unwrap_or(0)
+        );
         let stored = serde_json::to_string(&StoredReport {
             report: report.clone(),
             reported_at: now_ms(),
@@ -27,7 +34,7 @@ impl Store {
             sqlx::query(
                 "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             )
-            .bind(KEY)
+            .bind(&key)
             .bind(stored)
             .execute(pool)
             .await
@@ -36,36 +43,54 @@ impl Store {
         Ok(())
     }
 
-    /// The bot's status as the last report tells it; not running once the report is stale.
+    /// The bots' status as their last reports tell it; a process whose report is stale counts
+    /// as not running.
     pub async fn bot_status(&self) -> Result<BotStatus> {
-        let stored = self
-            .setting(KEY)
-            .await?
-            .and_then(|v| serde_json::from_str::<StoredReport>(&v).ok());
-        let Some(stored) = stored else {
-            return Ok(BotStatus {
-                configured: false,
-                is_running: false,
-                guild_id: None,
-                guild_ids: Vec::new(),
-                shards: Vec::new(),
-                latency_ms: None,
-                last_event_at: None,
-                reported_at: None,
-            });
+        let values: Vec<String> = on_read!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT value FROM settings WHERE key LIKE 'bot_status:%' ORDER BY key",
+            )
+            .fetch_all(pool)
+            .await
+        })?;
+        let reports: Vec<StoredReport> = values
+            .iter()
+            .filter_map(|v| serde_json::from_str(v).ok())
+            .collect();
+        let now = Utc::now().timestamp_millis();
+        let mut status = BotStatus {
+            configured: !reports.is_empty(),
+            is_running: false,
+            guild_id: None,
+            guild_ids: Vec::new(),
+            shards: Vec::new(),
+            latency_ms: None,
+            last_event_at: None,
+            reported_at: reports.iter().map(|r| r.reported_at).max().map(to_time),
         };
-        let fresh =
-            Utc::now().timestamp_millis() - stored.reported_at < REPORT_FRESH_SECONDS * 1000;
-        let report = stored.report;
-        Ok(BotStatus {
-            configured: true,
-            is_running: fresh && report.shards.iter().any(|s| s.connected),
-            guild_id: report.guild_ids.first().copied(),
-            latency_ms: report.shards.iter().filter_map(|s| s.latency_ms).min(),
-            last_event_at: report.shards.iter().filter_map(|s| s.last_event_at).max(),
-            reported_at: Some(to_time(stored.reported_at)),
-            guild_ids: report.guild_ids,
-            shards: report.shards,
-        })
+        for stored in reports {
+            let fresh = now - stored.reported_at < REPORT_FRESH_SECONDS * 1000;
+            let mut shards = stored.report.shards;
+            if !fresh {
+                for shard in &mut shards {
+                    shard.connected = false;
+                }
+            }
+            status.is_running |= shards.iter().any(|s| s.connected);
+            status.guild_ids.extend(stored.report.guild_ids);
+            status.shards.extend(shards);
+        }
+        status.shards.sort_by_key(|s| s.id);
+        status.guild_ids.sort();
+        status.guild_ids.dedup();
+        status.guild_id = status.guild_ids.first().copied();
+        status.latency_ms = status
+            .shards
+            .iter()
+            .filter(|s| s.connected)
+            .filter_map(|s| s.latency_ms)
+            .min();
+        status.last_event_at = status.shards.iter().filter_map(|s| s.last_event_at).max();
+        Ok(status)
     }
 }
