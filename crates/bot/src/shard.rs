@@ -103,6 +103,10 @@ async fn handle(context: &Arc<Context>, slot: usize, sender: &MessageSender, eve
             context.members.forget_guild(deleted.id.get());
             send(context, Work::GuildLeft(deleted.id.get())).await;
         }
+        // Discord sends no member updates when a role is deleted, though every holder loses
+        // it: re-read the guild's members (new and changed roles need nothing, as members
+        // store role ids only).
+        Event::RoleDelete(deleted) => start_member_sync(context, sender, deleted.guild_id).await,
         Event::MemberChunk(chunk) => {
             let guild = chunk.guild_id.get();
             context

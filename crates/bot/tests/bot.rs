@@ -309,6 +309,32 @@ async fn mirrors_five_thousand_members_and_follows_changes(backend: Backend) {
     .await;
     assert_eq!(user_discord_id(&client, joined).await, newcomer);
 
+    // A role is deleted: Discord updates no member, yet every holder loses it.
+    let role = run
+        .sim
+        .members(run.guild, 0, 10_000)
+        .unwrap()
+        .iter()
+        .flat_map(|m| m.roles.clone())
+        .next()
+        .expect("a member with a role");
+    run.sim.delete_role(run.guild, role).unwrap();
+    eventually(
+        Duration::from_secs(40),
+        "the deleted role to leave every member",
+        || {
+            let client = client.clone();
+            async move {
+                let members = all_members(&client, guild).await;
+                (!members
+                    .iter()
+                    .any(|m| m.roles.iter().any(|r| r.get() == role)))
+                .then_some(())
+            }
+        },
+    )
+    .await;
+
     // The guild is renamed.
     run.sim
         .update_guild(
