@@ -19,6 +19,8 @@ pub const REPORT_INTERVAL: Duration = Duration::from_secs(3);
 #[derive(Debug, Clone)]
 pub struct ShardStates {
     inner: Arc<Mutex<Vec<ShardState>>>,
+    /// Woken when a shard connects or disconnects, so the API hears of it at once.
+    changed: Arc<tokio::sync::Notify>,
 }
 
 impl ShardStates {
@@ -34,6 +36,7 @@ impl ShardStates {
             .collect();
         Self {
             inner: Arc::new(Mutex::new(states)),
+            changed: Arc::new(tokio::sync::Notify::new()),
         }
     }
 
@@ -41,7 +44,11 @@ impl ShardStates {
     pub fn observe(&self, slot: usize, shard: &Shard) {
         let mut states = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(state) = states.get_mut(slot) {
-            state.connected = shard.state().is_identified();
+            let connected = shard.state().is_identified();
+            if connected != state.connected {
+                self.changed.notify_one();
+            }
+            state.connected = connected;
             state.latency_ms = shard
                 .latency()
                 .recent()
@@ -54,8 +61,11 @@ impl ShardStates {
     /// Marks a shard as disconnected.
     pub fn disconnected(&self, slot: usize) {
         let mut states = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(state) = states.get_mut(slot) {
+        if let Some(state) = states.get_mut(slot)
+            && state.connected
+        {
             state.connected = false;
+            self.changed.notify_one();
         }
     }
 
@@ -84,7 +94,8 @@ pub async fn report(api: &Client, states: &ShardStates, guilds: &GuildIds) {
     }
 }
 
-/// Reports every [`REPORT_INTERVAL`] until `stop` turns true.
+/// Reports every [`REPORT_INTERVAL`], and at once when a shard connects or disconnects,
+/// until `stop` turns true.
 pub async fn run(
     api: Client,
     states: ShardStates,
@@ -95,6 +106,7 @@ pub async fn run(
         report(&api, &states, &guilds).await;
         tokio::select! {
             () = tokio::time::sleep(REPORT_INTERVAL) => {},
+            () = states.changed.notified() => {},
             _ = stop.changed() => return,
         }
     }
