@@ -10,7 +10,7 @@ use crate::db::{
     Filters, Page, PageRequest, bind_args, explain_missing, now_ms, on_read, on_write, to_ms,
     to_time,
 };
-use crate::scheduled::{CANCEL_SQL, CHANNEL_LOCK_UNLOCK, RESCHEDULE_SQL, SCHEDULE_SQL};
+use crate::scheduled::{CHANNEL_LOCK_UNLOCK, cancel_in, reschedule_in, schedule_in};
 use crate::temporary_roles::check_reason;
 use crate::{Result, Store, StoreError};
 
@@ -93,13 +93,7 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?;
                 if let Some(at) = unlock_at {
-                    sqlx::query(SCHEDULE_SQL)
-                        .bind(CHANNEL_LOCK_UNLOCK)
-                        .bind(row.id)
-                        .bind(at)
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await?;
+                    schedule_in!(tx, CHANNEL_LOCK_UNLOCK, row.id, at, now);
                 }
                 tx.commit().await?;
                 Ok(row)
@@ -183,24 +177,7 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
                 if row.is_some() {
-                    let moved = sqlx::query(RESCHEDULE_SQL)
-                        .bind(CHANNEL_LOCK_UNLOCK)
-                        .bind(id)
-                        .bind(unlock_at)
-                        .execute(&mut *tx)
-                        .await
-                        .map(|r| r.rows_affected())?;
-                    // No pending action (the lock had no unlock time, or a worker holds it):
-                    // schedule one; the worker re-reads the lock, so an early run does nothing.
-                    if moved == 0 {
-                        sqlx::query(SCHEDULE_SQL)
-                            .bind(CHANNEL_LOCK_UNLOCK)
-                            .bind(id)
-                            .bind(unlock_at)
-                            .bind(now)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
+                    reschedule_in!(tx, CHANNEL_LOCK_UNLOCK, id, unlock_at, now);
                 }
                 tx.commit().await?;
                 Ok::<_, sqlx::Error>(row)
@@ -231,12 +208,7 @@ impl Store {
                 .bind(now)
                 .fetch_optional(&mut *tx)
                 .await?;
-                sqlx::query(CANCEL_SQL)
-                    .bind(CHANNEL_LOCK_UNLOCK)
-                    .bind(id)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
+                cancel_in!(tx, CHANNEL_LOCK_UNLOCK, id, now);
                 tx.commit().await?;
                 Ok::<_, sqlx::Error>(row)
             }

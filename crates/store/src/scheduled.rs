@@ -135,6 +135,52 @@ pub(crate) const RESCHEDULE_SQL: &str = "UPDATE scheduled_actions SET due_at = $
 pub(crate) const CANCEL_SQL: &str = "UPDATE scheduled_actions SET status = 'cancelled', \
     finished_at = $3 WHERE kind = $1 AND subject_id = $2 AND status = 'pending'";
 
+/// Schedules an action inside the caller's transaction `$tx` (a `&mut` transaction in one
+/// backend arm of `on_write!`): kind `$kind`, subject `$subject`, due at `$due` (ms).
+macro_rules! schedule_in {
+    ($tx:expr, $kind:expr, $subject:expr, $due:expr, $now:expr) => {
+        sqlx::query($crate::scheduled::SCHEDULE_SQL)
+            .bind($kind)
+            .bind($subject)
+            .bind($due)
+            .bind($now)
+            .execute(&mut *$tx)
+            .await?
+    };
+}
+
+/// Moves a subject's pending action to `$due` inside the caller's transaction, or schedules
+/// one when none is pending (a worker holds it, or there never was one); the worker re-reads
+/// the subject, so a run that turns out early does nothing.
+macro_rules! reschedule_in {
+    ($tx:expr, $kind:expr, $subject:expr, $due:expr, $now:expr) => {{
+        let moved = sqlx::query($crate::scheduled::RESCHEDULE_SQL)
+            .bind($kind)
+            .bind($subject)
+            .bind($due)
+            .execute(&mut *$tx)
+            .await
+            .map(|r| r.rows_affected())?;
+        if moved == 0 {
+            $crate::scheduled::schedule_in!($tx, $kind, $subject, $due, $now);
+        }
+    }};
+}
+
+/// Cancels a subject's pending actions inside the caller's transaction.
+macro_rules! cancel_in {
+    ($tx:expr, $kind:expr, $subject:expr, $now:expr) => {
+        sqlx::query($crate::scheduled::CANCEL_SQL)
+            .bind($kind)
+            .bind($subject)
+            .bind($now)
+            .execute(&mut *$tx)
+            .await?
+    };
+}
+
+pub(crate) use {cancel_in, reschedule_in, schedule_in};
+
 impl Store {
     /// Claims up to `limit` actions that are due at `now`, marking them running until
     /// `now + lease`, and returns them oldest due first. Running actions whose lease lapsed

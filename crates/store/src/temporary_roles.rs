@@ -10,7 +10,7 @@ use crate::db::{
     Filters, Page, PageRequest, bind_args, explain_missing, now_ms, on_read, on_write, to_ms,
     to_time,
 };
-use crate::scheduled::{CANCEL_SQL, RESCHEDULE_SQL, SCHEDULE_SQL, TEMPORARY_ROLE_EXPIRE};
+use crate::scheduled::{TEMPORARY_ROLE_EXPIRE, cancel_in, reschedule_in, schedule_in};
 use crate::{Result, Store, StoreError};
 
 macro_rules! columns {
@@ -116,13 +116,7 @@ impl Store {
                 .bind(expires_at)
                 .fetch_one(&mut *tx)
                 .await?;
-                sqlx::query(SCHEDULE_SQL)
-                    .bind(TEMPORARY_ROLE_EXPIRE)
-                    .bind(row.id)
-                    .bind(expires_at)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
+                schedule_in!(tx, TEMPORARY_ROLE_EXPIRE, row.id, expires_at, now);
                 tx.commit().await?;
                 Ok(row)
             }
@@ -211,24 +205,7 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
                 if row.is_some() {
-                    let moved = sqlx::query(RESCHEDULE_SQL)
-                        .bind(TEMPORARY_ROLE_EXPIRE)
-                        .bind(id)
-                        .bind(expires_at)
-                        .execute(&mut *tx)
-                        .await
-                        .map(|r| r.rows_affected())?;
-                    // No pending action (a worker holds it, or it failed): schedule a fresh
-                    // one; the worker re-reads the role, so an early run does nothing.
-                    if moved == 0 {
-                        sqlx::query(SCHEDULE_SQL)
-                            .bind(TEMPORARY_ROLE_EXPIRE)
-                            .bind(id)
-                            .bind(expires_at)
-                            .bind(now)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
+                    reschedule_in!(tx, TEMPORARY_ROLE_EXPIRE, id, expires_at, now);
                 }
                 tx.commit().await?;
                 Ok::<_, sqlx::Error>(row)
@@ -259,12 +236,7 @@ impl Store {
                 .bind(now)
                 .fetch_optional(&mut *tx)
                 .await?;
-                sqlx::query(CANCEL_SQL)
-                    .bind(TEMPORARY_ROLE_EXPIRE)
-                    .bind(id)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
+                cancel_in!(tx, TEMPORARY_ROLE_EXPIRE, id, now);
                 tx.commit().await?;
                 Ok::<_, sqlx::Error>(row)
             }
@@ -288,12 +260,7 @@ impl Store {
                 .bind(id)
                 .fetch_optional(&mut *tx)
                 .await?;
-                sqlx::query(CANCEL_SQL)
-                    .bind(TEMPORARY_ROLE_EXPIRE)
-                    .bind(id)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
+                cancel_in!(tx, TEMPORARY_ROLE_EXPIRE, id, now);
                 tx.commit().await?;
                 Ok::<_, sqlx::Error>(row)
             }
